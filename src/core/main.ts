@@ -1,0 +1,78 @@
+import { UsageError } from './errors.js';
+import { isFrame, type Trap } from './frame.js';
+import { setOnMainEnded, takeMainOutcome, type MainOutcome } from './lifecycle.js';
+import { switchTo } from './ring.js';
+import { sched } from './scheduler.js';
+import { drive } from './trampoline.js';
+
+/**
+ * The main tasklet's two forms.
+ *
+ *  - Plain code: a script's top level *is* the main tasklet. Operations it creates execute at
+ *    once (`run()`, `t.kill()`, `ch.send(x)`), running other tasklets on the JS stack until
+ *    main may continue; results are in `op.value`. Plain main cannot wait for I/O.
+ *  - `runMain(function* () { ... })`: main's body is a generator, so main blocks like any
+ *    tasklet (`yield* ch.receive()`), receives propagated errors at its `yield*`, and gets
+ *    Deadlock errors. `runMainAsync` does the same and also waits for I/O (it returns a
+ *    Promise settled when main's body ends).
+ */
+
+function startMain(fn: () => Generator<Trap, unknown, unknown>): void {
+  const s = sched;
+  if (s.mode !== 'plain' || s.current !== s.main || s.main._frame !== null)
+    throw new UsageError('runMain() must be called from plain code while no main body is running (not from a tasklet)');
+  if (typeof fn !== 'function') throw new TypeError('runMain(fn) needs a generator function');
+  const gen = fn();
+  if (!isFrame(gen)) throw new TypeError('runMain(fn) needs a generator function (function*)');
+  s.main._frame = gen;
+}
+
+/**
+ * Run `body` as the main tasklet's generator and return its result (or throw its error).
+ * Throws UsageError if main ends up waiting for I/O: use runMainAsync for that.
+ */
+export function runMain<R>(body: () => Generator<Trap, R, unknown>): R {
+  startMain(body);
+  drive();
+  if (sched.mode === 'idle')
+    throw new UsageError('runMain(): every tasklet waits for I/O; use runMainAsync() to let the event loop run');
+  return unwrap(takeMainOutcome()!) as R;
+}
+
+/**
+ * Like runMain, but main (and every other tasklet) may wait for I/O: the trampoline returns
+ * to the event loop when nothing is runnable and resumes when an external wait completes.
+ */
+export function runMainAsync<R>(body: () => Generator<Trap, R, unknown>): Promise<R> {
+  startMain(body);
+  return new Promise<R>((resolve, reject) => {
+    setOnMainEnded((o: MainOutcome) => {
+      setOnMainEnded(null);
+      if (o.failed) reject(o.error);
+      else resolve(o.value as R);
+    });
+    try {
+      drive();
+    } catch (e) {
+      setOnMainEnded(null);
+      reject(e);
+    }
+  });
+}
+
+/**
+ * Restart the trampoline after the scheduler went idle and some tasklet became runnable.
+ * Caller: higher layers (the I/O hub) after unparking tasklets from an event-loop callback.
+ */
+export function resumeFromIdle(): void {
+  const s = sched;
+  if (s.mode !== 'idle' || s.head === null) return;
+  s.mode = 'running';
+  switchTo(s.head);
+  drive();
+}
+
+function unwrap(o: MainOutcome): unknown {
+  if (o.failed) throw o.error;
+  return o.value;
+}
