@@ -102,12 +102,28 @@ export class GenOp<T> extends Op<T> {
     super();
     this.gen = body();
   }
+  /** Set once the body returned (plain code runs it to completion before `yield*` sees it,
+   * so a later `next()` must replay the result). Writer: next()/throw() below. */
+  private finished: { value: T } | null = null;
   override next(v?: unknown): IteratorResult<Trap, T> {
     if (sched.unstarted === this) sched.unstarted = null;
-    return this.gen.next(v);
+    if (this.finished !== null) {
+      DONE_RESULT.value = this.finished.value;
+      return DONE_RESULT as IteratorReturnResult<T>;
+    }
+    return this.record(this.gen.next(v));
   }
   override throw(e: unknown): IteratorResult<Trap, T> {
-    return this.gen.throw(e);
+    return this.record(this.gen.throw(e));
+  }
+  override get value(): T {
+    if (this.finished === null)
+      throw new UsageError(`${String(this)} has not completed: perform it with yield* inside a tasklet`);
+    return this.finished.value;
+  }
+  private record(r: IteratorResult<Trap, T>): IteratorResult<Trap, T> {
+    if (r.done === true) this.finished = { value: r.value };
+    return r;
   }
   protected start(): never {
     throw new Error('unreachable');
@@ -140,6 +156,14 @@ export function launch<O extends Op<any>>(op: O): O { // eslint-disable-line @ty
           `${String(op)} needs a generator tasklet: ${s.current} runs a plain function, so it cannot ` +
             'suspend. Write the tasklet function as function* and call operations with yield*',
         );
+      if (s.unstarted !== null) {
+        const forgotten = s.unstarted;
+        s.unstarted = null;
+        throw new UsageError(
+          `${String(forgotten)} was created but never performed: did you forget \`yield*\`? ` +
+            `(perform each operation with yield* before creating the next one; found while creating ${String(op)})`,
+        );
+      }
       s.unstarted = op;
       return op;
     case 'idle':
