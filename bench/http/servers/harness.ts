@@ -1,0 +1,30 @@
+/**
+ * What every benchmark server child does besides serving: report its port to the parent
+ * over IPC once listening, and answer memory probes ({cmd:'mem'} → after two GCs,
+ * process.memoryUsage()). Servers run with --expose-gc.
+ */
+export const HOST = '127.0.0.1';
+/** One listen backlog for every server (Syncless used 128; 511 is node's default and keeps
+ * the 10,000-connection runs from dropping SYNs). */
+export const BACKLOG = 511;
+/** Keep-alive idle timeout for every server: long enough for the idle-connection probe. */
+export const IDLE_TIMEOUT_MS = 120_000;
+
+export function ready(port: number): void {
+  process.on('message', (m: { cmd?: string }) => {
+    if (m?.cmd === 'mem') {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      gc?.();
+      gc?.();
+      process.send!({ cmd: 'mem', usage: process.memoryUsage(), extra: memoryExtra?.() ?? null });
+    }
+  });
+  process.on('disconnect', () => process.exit(0));
+  process.send!({ cmd: 'ready', port });
+}
+
+/** Optional server-specific counters added to memory replies (live connections...). */
+export let memoryExtra: (() => unknown) | null = null;
+export function setMemoryExtra(f: () => unknown): void {
+  memoryExtra = f;
+}

@@ -1,0 +1,111 @@
+/**
+ * Effection 4.1: tasks (`spawn`) and `createQueue` (unbounded: Effection has no rendezvous
+ * channel; its `Channel` is a broadcast that drops messages without subscribers). Effection
+ * has no cooperative yield, so schedule() is n/a. Nested calls are plain `yield*`.
+ */
+import { createQueue, run, sleep, spawn, type Operation, type Task } from 'effection';
+import type { System } from '../workloads.js';
+
+const keep: unknown[] = [];
+
+function* nested(depth: number, bottom: () => Operation<number>): Operation<number> {
+  return depth <= 1 ? yield* bottom() : yield* nested(depth - 1, bottom);
+}
+
+function* take<T>(q: { next(): Operation<IteratorResult<T, void>> }): Operation<T> {
+  const r = yield* q.next();
+  if (r.done === true) throw new Error('queue closed');
+  return r.value;
+}
+
+export const system: System = {
+  label: 'Effection 4.1',
+  note: 'spawn + createQueue (unbounded; no rendezvous channel exists)',
+  unsupported: {
+    schedule: 'no cooperative yield operation (only sleep(), a timer)',
+    'deep-call': 'no frame-stack call(); nested yield* row instead',
+    'deep-yield': 'no cooperative yield to resume at the bottom',
+    'max-depth-call': 'no frame-stack call()',
+  },
+  async pingPong(n) {
+    return run(function* () {
+      const a = createQueue<number, void>();
+      const b = createQueue<number, void>();
+      let sum = 0;
+      const t1 = yield* spawn(function* () {
+        for (let i = 0; i < n; i++) {
+          a.add(i);
+          sum += yield* take(b);
+        }
+      });
+      const t2 = yield* spawn(function* () {
+        for (let i = 0; i < n; i++) b.add(yield* take(a));
+      });
+      yield* t1;
+      yield* t2;
+      return sum;
+    });
+  },
+  async ring(size, laps) {
+    return run(function* () {
+      const chans = Array.from({ length: size }, () => createQueue<number, void>());
+      const tasks: Task<void>[] = [];
+      for (let i = 0; i < size; i++) {
+        const inp = chans[i]!;
+        const out = chans[(i + 1) % size]!;
+        tasks.push(
+          yield* spawn(function* () {
+            for (let k = 0; k < laps; k++) out.add((yield* take(inp)) + 1);
+          }),
+        );
+      }
+      chans[0]!.add(0);
+      for (const t of tasks) yield* t;
+      return yield* take(chans[0]!);
+    });
+  },
+  async spawn(rounds, perRound) {
+    let counter = 0;
+    const body = function* (): Operation<void> {
+      counter++;
+    };
+    return run(function* () {
+      for (let r = 0; r < rounds; r++) {
+        const tasks = new Array<Task<void>>(perRound);
+        for (let i = 0; i < perRound; i++) tasks[i] = yield* spawn(body);
+        for (const t of tasks) yield* t;
+      }
+      return counter;
+    });
+  },
+  async parked(n, whileParked) {
+    await run(function* () {
+      const q = createQueue<number, void>();
+      let parked = 0;
+      const body = function* (): Operation<void> {
+        parked++;
+        yield* take(q);
+      };
+      for (let i = 0; i < n; i++) keep.push(yield* spawn(body));
+      while (parked < n) yield* sleep(0);
+      yield* sleep(0);
+      whileParked(parked);
+      keep.push(q);
+    });
+  },
+  async reachDepth(mode, depth) {
+    if (mode !== 'yield*') throw new Error('no call()');
+    try {
+      const r = await run(function* () {
+        return yield* nested(depth, function* () {
+          yield* sleep(0);
+          return depth;
+        });
+      });
+      return r === depth;
+    } catch (e) {
+      if (e instanceof RangeError || /call stack/i.test(String(e))) return false;
+      throw e;
+    }
+  },
+};

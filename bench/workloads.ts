@@ -1,0 +1,56 @@
+/**
+ * The workload contract: every comparison system implements the same fixed workloads, so
+ * one child process can time any (system, workload) pair the same way.
+ *
+ * Each method runs one complete instance of its workload and returns a check value that the
+ * child compares with the expected one (a benchmark that silently did less work would look
+ * fast). A system that lacks a feature leaves the method out and says why in `unsupported`.
+ */
+export type Awaitable<T> = T | Promise<T>;
+
+/** How a deep frame stack is built: the runtime's `call()` frame stack, or nested `yield*`. */
+export type DeepMode = 'call' | 'yield*';
+
+export interface System {
+  /** Display name in the report. */
+  readonly label: string;
+  /** Which queue/channel flavour the system uses, shown under the tables. */
+  readonly note: string;
+  /** Workloads this system cannot run, with the reason shown as "n/a (reason)". */
+  readonly unsupported: Partial<Record<WorkloadName, string>>;
+
+  /** Two tasks, two unbuffered channels, `roundTrips` round trips. Returns the sum received. */
+  pingPong?(roundTrips: number): Awaitable<number>;
+  /** `size` tasks in a ring, token passed `laps` times round. Returns the final token. */
+  ring?(size: number, laps: number): Awaitable<number>;
+  /** `rounds` rounds of `perRound` tasks that increment a counter and finish. Returns the counter. */
+  spawn?(rounds: number, perRound: number): Awaitable<number>;
+  /** Park `n` tasks on one channel, call `whileParked(parkedCount)` while all are parked. */
+  parked?(n: number, whileParked: (parked: number) => void): Awaitable<void>;
+  /** `tasks` tasks each calling the cooperative yield `each` times. Returns the total yields. */
+  schedule?(tasks: number, each: number): Awaitable<number>;
+  /**
+   * A task recurses to `depth` (mode `call` or plain `yield*`), then at the bottom does
+   * `resumes` round-robin yields against a shallow partner. Returns the resumes done.
+   */
+  deepResume?(mode: DeepMode, depth: number, resumes: number): Awaitable<number>;
+  /** Recurse to `depth` and return back up. Resolves true when it completed, false on overflow. */
+  reachDepth?(mode: DeepMode, depth: number): Awaitable<boolean>;
+}
+
+export type WorkloadName =
+  | 'pingpong'
+  | 'ring'
+  | 'spawn'
+  | 'spawn-bounded'
+  | 'parked'
+  | 'schedule'
+  | 'deep-call'
+  | 'deep-yield'
+  | 'max-depth-call'
+  | 'max-depth-yield';
+
+/** The systems, in report column order. The first is the speed baseline. */
+export const SYSTEM_IDS = ['floor', 'stackless', 'async', 'effect', 'effection', 'js-csp', 'co'] as const;
+export type SystemId = (typeof SYSTEM_IDS)[number];
+export const PEER_IDS: readonly SystemId[] = ['effect', 'effection', 'js-csp', 'co'];
