@@ -170,6 +170,8 @@ export class Tasklet<A extends unknown[] = unknown[]> {
 
   /** Raise `error` in the tasklet at its suspension point (see kill for `pending`). */
   throw(error: unknown, options?: { pending?: boolean }): Op<void> {
+    if (error === undefined || error === null)
+      throw new TypeError(`exceptions must be classes, or instances, not ${String(error)}: pass the error to raise, e.g. t.throw(new Error('...'))`);
     return launch(new ThrowOp(this, error, options?.pending === true, false));
   }
 
