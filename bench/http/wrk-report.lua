@@ -1,13 +1,5 @@
--- wrk script of the HTTP benchmark: stop each thread after WRK_LIMIT responses (0: run for
--- the duration) and print one JSON line with the summary and latency percentiles (µs).
-local limit = tonumber(os.getenv("WRK_LIMIT") or "0")
-local count = 0
-if limit > 0 then
-  response = function(status, headers, body)
-    count = count + 1
-    if count >= limit then wrk.thread:stop() end
-  end
-end
+-- wrk script of the HTTP benchmark: print one JSON line with the summary and the latency
+-- percentiles (µs) for bench/http/run.ts to parse.
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(

@@ -1,0 +1,245 @@
+/**
+ * The Syncless HTTP benchmark (research/coroutine-io.md §c.3), reproduced against our
+ * tasklet servers and node:http, node:net and fastify baselines, each in its own child
+ * process, all in one run so ratios are taken side by side.
+ *
+ *   node --conditions=source --import tsx bench/http/run.ts [--quick] [--only=a,b]
+ *
+ * Prints progress and writes docs/benchmarks-http.md.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { ensureWrk, openIdleConnections, runSequential, runWrk, type WrkResult } from './clients.js';
+
+interface ServerSpec {
+  name: string;
+  file: string;
+  kind: 'raw' | 'http';
+  note: string;
+}
+
+const SERVERS: ServerSpec[] = [
+  { name: 'node:net', file: 'node-net.ts', kind: 'raw', note: 'baseline, callbacks' },
+  { name: 'stackless tcp', file: 'stackless-tcp.ts', kind: 'raw', note: 'tasklet per connection, readline/write/close' },
+  { name: 'node:http', file: 'node-http.ts', kind: 'http', note: 'baseline' },
+  { name: 'fastify', file: 'fastify.ts', kind: 'http', note: 'baseline' },
+  { name: 'stackless http', file: 'stackless-http.ts', kind: 'http', note: 'stackless/http, tasklet per connection' },
+  { name: 'stackless on llhttp', file: 'stackless-llhttp.ts', kind: 'http', note: 'A/B prototype: node:http parser, tasklet per connection' },
+];
+
+const quick = process.argv.includes('--quick');
+const onlyArg = process.argv.find((a) => a.startsWith('--only='));
+const only = onlyArg === undefined ? null : onlyArg.slice(7).split(',');
+const P = {
+  parallelSecs: quick ? 2 : 10,
+  keepAliveSecs: quick ? 2 : 8,
+  sweep: quick ? [1, 100, 1000, 10000] : [1, 10, 100, 1000, 10000],
+  sweepSecs: quick ? 1 : 3,
+  sequential: 10_000,
+  idle: 10_000,
+};
+
+const log = (s: string) => console.log(`[bench/http ${new Date().toISOString().slice(11, 19)}] ${s}`);
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+interface Running {
+  child: ChildProcess;
+  port: number;
+  mem(): Promise<{ rss: number; heapUsed: number; external: number; arrayBuffers: number; extra: unknown }>;
+  stop(): Promise<void>;
+}
+
+function startServer(spec: ServerSpec): Promise<Running> {
+  const child = fork(here(`./servers/${spec.file}`), [], {
+    execArgv: ['--conditions=source', '--import', 'tsx', '--expose-gc', '--max-semi-space-size=16'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${spec.name} did not start within 20 s`)), 20_000);
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`${spec.name} exited with ${code} before it was ready`)));
+    child.on('message', function onReady(m: { cmd: string; port: number }) {
+      if (m.cmd !== 'ready') return;
+      clearTimeout(timer);
+      child.off('message', onReady);
+      child.removeAllListeners('exit');
+      resolve({
+        child,
+        port: m.port,
+        mem: () =>
+          new Promise((res) => {
+            child.on('message', function onMem(r: { cmd: string; usage: NodeJS.MemoryUsage; extra: unknown }) {
+              if (r.cmd !== 'mem') return;
+              child.off('message', onMem);
+              res({ ...r.usage, extra: r.extra });
+            });
+            child.send({ cmd: 'mem' });
+          }),
+        stop: () =>
+          new Promise<void>((res) => {
+            if (child.exitCode !== null) return res();
+            child.once('exit', () => res());
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+  });
+}
+
+interface Row {
+  spec: ServerSpec;
+  parallel?: WrkResult;
+  keepAlive?: WrkResult;
+  sweep: { conns: number; r: WrkResult }[];
+  sequential?: { reqPerSec: number; final: number };
+  idleBytes?: { rss: number; heap: number; extra: unknown };
+  error?: string;
+}
+
+async function benchOne(spec: ServerSpec, wrk: boolean): Promise<Row> {
+  const row: Row = { spec, sweep: [] };
+  const srv = await startServer(spec);
+  const url = (path: string) => `http://127.0.0.1:${srv.port}${path}`;
+  try {
+    if (wrk) {
+      await runWrk(url('/'), 10, 1, spec.kind === 'raw'); // warm-up (JIT)
+      log(`${spec.name}: parallel, 100 connections, new connection per request, ${P.parallelSecs} s`);
+      row.parallel = await runWrk(url('/'), 100, P.parallelSecs, true);
+      log(`  ${fmt(row.parallel)}`);
+      if (spec.kind === 'http') {
+        log(`${spec.name}: keep-alive, 100 connections, ${P.keepAliveSecs} s`);
+        row.keepAlive = await runWrk(url('/'), 100, P.keepAliveSecs, false);
+        log(`  ${fmt(row.keepAlive)}`);
+        for (const c of P.sweep) {
+          const r = await runWrk(url('/'), c, c >= 5000 ? P.sweepSecs + 6 : P.sweepSecs, false);
+          row.sweep.push({ conns: c, r });
+          log(`${spec.name}: sweep keep-alive c=${c}: ${fmt(r)}`);
+        }
+      }
+    }
+    log(`${spec.name}: sequential, ${P.sequential} requests following the LCG links`);
+    row.sequential = await runSequential(srv.port, P.sequential, spec.kind === 'http');
+    log(`  ${row.sequential.reqPerSec.toFixed(0)} req/s, final value ${row.sequential.final} (expected 2845218640) OK`);
+    if (spec.kind === 'http') {
+      const before = await srv.mem();
+      const close = await openIdleConnections(srv.port, P.idle);
+      const after = await srv.mem();
+      row.idleBytes = {
+        rss: (after.rss - before.rss) / P.idle,
+        heap: (after.heapUsed + after.external - before.heapUsed - before.external) / P.idle,
+        extra: after.extra,
+      };
+      log(`${spec.name}: ${P.idle} idle keep-alive connections: ${row.idleBytes.rss.toFixed(0)} B RSS, ${row.idleBytes.heap.toFixed(0)} B JS heap+external per connection ${JSON.stringify(after.extra)}`);
+      await close();
+    }
+  } catch (e) {
+    row.error = String((e as Error).stack ?? e);
+    log(`${spec.name}: FAILED: ${row.error}`);
+  } finally {
+    await srv.stop();
+  }
+  return row;
+}
+
+function fmt(r: WrkResult): string {
+  return `${r.reqPerSec.toFixed(0)} req/s, p50 ${r.p50ms.toFixed(2)} ms, p99 ${r.p99ms.toFixed(2)} ms, max ${r.maxms.toFixed(1)} ms, errors ${r.errorDetail}`;
+}
+
+function cell(r: WrkResult | undefined): string {
+  return r === undefined ? '– | – | –' : `${r.reqPerSec.toFixed(0)} | ${r.p50ms.toFixed(2)} / ${r.p99ms.toFixed(2)} / ${r.maxms.toFixed(1)} | ${r.errorDetail}`;
+}
+
+function ratio(a: number | undefined, b: number | undefined): string {
+  return a === undefined || b === undefined ? '–' : `${(a / b).toFixed(2)}x`;
+}
+
+function report(rows: Row[], wrk: boolean): string {
+  const by = (n: string) => rows.find((r) => r.spec.name === n);
+  const L: string[] = [];
+  L.push('# HTTP benchmark (Syncless workload)', '');
+  L.push(
+    `Generated by \`node --conditions=source --import tsx bench/http/run.ts${quick ? ' --quick' : ''}\` on ${new Date().toISOString()}`,
+    `(${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; the machine is shared, so absolute figures are noisy:`,
+    'compare the ratios, which are taken side by side in one run). Each server runs in its own child process;',
+    'the load generator is wrk (1 thread) for the parallel, keep-alive and sweep runs, and a Node client for',
+    'the sequential and idle-connection runs. Latencies are wrk\'s (request written → response read; connect',
+    'time excluded). See docs/http.md for the method.',
+    '',
+  );
+  if (!wrk) L.push('**wrk was not available: the parallel, keep-alive and sweep runs were skipped.**', '');
+  L.push('## Parallel (100 concurrent, new connection per request) and keep-alive (100 connections)', '');
+  L.push(`Duration ${P.parallelSecs} s (parallel) / ${P.keepAliveSecs} s (keep-alive), path \`/\`.`, '');
+  L.push('| server | variant | parallel req/s | p50 / p99 / max ms | errors | keep-alive req/s | p50 / p99 / max ms | errors |');
+  L.push('| --- | --- | ---: | --- | --- | ---: | --- | --- |');
+  for (const r of rows) {
+    if (r.error !== undefined && r.parallel === undefined) {
+      L.push(`| ${r.spec.name} | ${r.spec.kind} | failed: ${r.error.split('\n')[0]} | | | | | |`);
+      continue;
+    }
+    L.push(`| ${r.spec.name} | ${r.spec.kind} | ${cell(r.parallel)} | ${cell(r.keepAlive)} |`);
+  }
+  L.push('', '## Targets', '');
+  const sh = by('stackless http');
+  const nh = by('node:http');
+  const st = by('stackless tcp');
+  const nn = by('node:net');
+  L.push('| target | reached |', '| --- | --- |');
+  L.push(`| stackless http ≥ 0.9x node:http req/s, keep-alive | ${ratio(sh?.keepAlive?.reqPerSec, nh?.keepAlive?.reqPerSec)} |`);
+  L.push(`| stackless http ≥ 0.9x node:http req/s, new connection per request | ${ratio(sh?.parallel?.reqPerSec, nh?.parallel?.reqPerSec)} |`);
+  L.push(`| stackless tcp ≥ 1.0x node:net req/s | ${ratio(st?.parallel?.reqPerSec, nn?.parallel?.reqPerSec)} |`);
+  L.push(`| stackless http p99 ≤ 1.5x node:http p99, keep-alive | ${ratio(sh?.keepAlive?.p99ms, nh?.keepAlive?.p99ms)} |`);
+  L.push(`| stackless http p99 ≤ 1.5x node:http p99, new connection per request | ${ratio(sh?.parallel?.p99ms, nh?.parallel?.p99ms)} |`);
+  L.push(`| no errors | ${rows.every((r) => r.error === undefined && [r.parallel, r.keepAlive, ...r.sweep.map((s) => s.r)].every((w) => w === undefined || w.errors === 0)) ? 'yes' : 'NO (see tables)'} |`);
+  L.push('', '## Concurrency sweep (keep-alive, HTTP servers)', '');
+  L.push(`${P.sweepSecs} s per point (+6 s at 10,000 connections, which take seconds to connect); req/s and p99 ms.`, '');
+  const httpRows = rows.filter((r) => r.spec.kind === 'http');
+  L.push(`| connections | ${httpRows.map((r) => r.spec.name).join(' | ')} |`);
+  L.push(`| ---: | ${httpRows.map(() => '---').join(' | ')} |`);
+  for (const c of P.sweep) {
+    L.push(
+      `| ${c} | ${httpRows
+        .map((r) => {
+          const p = r.sweep.find((s) => s.conns === c)?.r;
+          return p === undefined ? '–' : `${p.reqPerSec.toFixed(0)} req/s, p99 ${p.p99ms.toFixed(1)} ms${p.errors ? `, errors ${p.errorDetail}` : ''}`;
+        })
+        .join(' | ')} |`,
+    );
+  }
+  L.push('', '## Sequential (10,000 requests, one at a time, new connection each, following the LCG links)', '');
+  L.push('The final link must be 2845218640 (10,000 LCG steps from 0); every run below checked it.', '');
+  L.push('| server | req/s | final value |', '| --- | ---: | ---: |');
+  for (const r of rows) L.push(`| ${r.spec.name} | ${r.sequential ? r.sequential.reqPerSec.toFixed(0) : '–'} | ${r.sequential?.final ?? '–'} |`);
+  L.push('', `## Memory per idle keep-alive connection (${P.idle.toLocaleString('en')} connections)`, '');
+  L.push('Server process, after two forced GCs, minus the same figure before the connections were opened.', '');
+  L.push('| server | RSS bytes / connection | JS heap + external bytes / connection | server counters |', '| --- | ---: | ---: | --- |');
+  for (const r of httpRows)
+    L.push(`| ${r.spec.name} | ${r.idleBytes ? r.idleBytes.rss.toFixed(0) : '–'} | ${r.idleBytes ? r.idleBytes.heap.toFixed(0) : '–'} | ${r.idleBytes ? JSON.stringify(r.idleBytes.extra) : ''} |`);
+  const failed = rows.filter((r) => r.error !== undefined);
+  if (failed.length > 0) {
+    L.push('', '## Failures', '');
+    for (const r of failed) L.push(`- ${r.spec.name}: \`${r.error!.split('\n')[0]}\``);
+  }
+  L.push('');
+  return L.join('\n');
+}
+
+async function main(): Promise<void> {
+  const wrk = ensureWrk(log);
+  const specs = SERVERS.filter((s) => (only === null || only.includes(s.file.replace(/\.ts$/, ''))) && existsSync(here(`./servers/${s.file}`)));
+  for (const s of SERVERS) if (!specs.includes(s) && only === null) log(`skipping ${s.name}: bench/http/servers/${s.file} is missing`);
+  const rows: Row[] = [];
+  for (const spec of specs) rows.push(await benchOne(spec, wrk));
+  const out = fileURLToPath(new URL('../../docs/benchmarks-http.md', import.meta.url));
+  if (only === null) {
+    writeFileSync(out, report(rows, wrk));
+    log(`wrote ${out}`);
+  } else {
+    console.log(report(rows, wrk));
+  }
+  const bad = rows.filter((r) => r.error !== undefined);
+  if (bad.length > 0) process.exitCode = 1;
+}
+
+await main();
