@@ -263,7 +263,7 @@ describe('switch trap (test_miscell TestSwitchTrap)', () => {
     assert.equal(t.paused, true);
     assert.equal(caught, null);
     t.raiseException(NotImplementedError);
-    assert.ok(caught instanceof NotImplementedError);
+    assert.ok((caught as unknown) instanceof NotImplementedError);
     t.kill();
     assert.equal(t.alive, false);
   });
