@@ -1,0 +1,25 @@
+/**
+ * stackless/io: cooperative I/O for tasklets. The hub (main, spawn, sleep, wait, timeouts),
+ * sockets (TCP, Unix, TLS), synchronization primitives, adapters for Node APIs, and
+ * observability. See src/io/README.md and docs/io.md.
+ */
+export { main, spawn, spawnNamed, nextTurn, setLoopBudget, getHubTasklet } from './hub.js';
+export { sleep, advanceClock } from './sleep.js';
+export { wait } from './promise.js';
+export { Timeout, TimeoutError, withTimeout } from './timeout.js';
+export { getClock, setClock, useVirtualClock, realClock, VirtualClock, type Clock, type TimerHandle } from './clock.js';
+export { ioStats } from './io-stats.js';
+export type { IoStats } from './stats.js';
+export { describeTasklets as tasklets, formatTasklets, type TaskletInfo } from './inspect.js';
+export {
+  IoError,
+  SocketClosedError,
+  WriteAfterShutdownError,
+  ConcurrentReadError,
+  ConnectionResetError,
+  ConnectionRefusedError,
+  LimitExceededError,
+  SyncUsageError,
+  QueueFullError,
+  QueueEmptyError,
+} from './errors.js';
