@@ -56,7 +56,7 @@ async function main(spec: Spec): Promise<void> {
       const f = need(sys, 'ring');
       const r = await timed(() => f(p.size!, 1), () => f(p.size!, p.laps!));
       expect(r.check, p.size! * p.laps!, 'ring token');
-      return emit({ ...r, ops: p.size! * p.laps! + 1 });
+      return emit({ ...r, ops: p.size! * p.laps! });
     }
     case 'spawn':
     case 'spawn-bounded': {

@@ -128,17 +128,21 @@ export const system: System = {
   },
   ring(size, laps) {
     const chans = Array.from({ length: size }, () => new FloorChannel<number>());
+    const done = new FloorChannel<number>();
     for (let i = 0; i < size; i++) {
       spawn(function* () {
         const inp = chans[i]!;
-        const out = chans[(i + 1) % size]!;
-        for (let k = 0; k < laps; k++) yield* out.send((yield* inp.receive()) + 1);
+        const next = chans[(i + 1) % size]!;
+        for (let k = 0; k < laps; k++) {
+          const v = yield* inp.receive();
+          yield* (i === size - 1 && k === laps - 1 ? done : next).send(v + 1);
+        }
       });
     }
     let result = -1;
     spawn(function* () {
       yield* chans[0]!.send(0);
-      result = yield* chans[0]!.receive();
+      result = yield* done.receive();
     });
     runAll();
     return result;

@@ -41,18 +41,22 @@ export const system: System = {
   },
   async ring(size, laps) {
     const chans = Array.from({ length: size }, () => new PromiseChannel<number>());
+    const done = new PromiseChannel<number>();
     const tasks: Promise<void>[] = [];
     for (let i = 0; i < size; i++) {
       tasks.push(
         (async () => {
           const inp = chans[i]!;
-          const out = chans[(i + 1) % size]!;
-          for (let k = 0; k < laps; k++) await out.send((await inp.receive()) + 1);
+          const next = chans[(i + 1) % size]!;
+          for (let k = 0; k < laps; k++) {
+            const v = await inp.receive();
+            await (i === size - 1 && k === laps - 1 ? done : next).send(v + 1);
+          }
         })(),
       );
     }
     await chans[0]!.send(0);
-    const r = await chans[0]!.receive();
+    const r = await done.receive();
     await Promise.all(tasks);
     return r;
   },

@@ -43,22 +43,23 @@ export const system: System = {
   },
   async ring(size, laps) {
     const chans = Array.from({ length: size }, () => new PromiseChannel<number>());
+    const done = new PromiseChannel<number>();
     const tasks: Promise<void>[] = [];
     for (let i = 0; i < size; i++) {
       tasks.push(
         co(function* () {
           const inp = chans[i]!;
-          const out = chans[(i + 1) % size]!;
+          const next = chans[(i + 1) % size]!;
           for (let k = 0; k < laps; k++) {
             const v = (yield inp.receive()) as number;
-            yield out.send(v + 1);
+            yield (i === size - 1 && k === laps - 1 ? done : next).send(v + 1);
           }
         }),
       );
     }
     const r = (await co(function* () {
       yield chans[0]!.send(0);
-      return (yield chans[0]!.receive()) as number;
+      return (yield done.receive()) as number;
     })) as number;
     await Promise.all(tasks);
     return r;

@@ -50,20 +50,24 @@ export const system: System = {
       Effect.gen(function* () {
         const chans: Queue.Queue<number>[] = [];
         for (let i = 0; i < size; i++) chans.push(yield* Queue.bounded<number>(0));
+        const done = yield* Queue.bounded<number>(0);
         const fibers = [];
         for (let i = 0; i < size; i++) {
           const inp = chans[i]!;
-          const out = chans[(i + 1) % size]!;
+          const next = chans[(i + 1) % size]!;
           fibers.push(
             yield* Effect.forkChild(
               Effect.gen(function* () {
-                for (let k = 0; k < laps; k++) yield* Queue.offer(out, (yield* Queue.take(inp)) + 1);
+                for (let k = 0; k < laps; k++) {
+                  const v = yield* Queue.take(inp);
+                  yield* Queue.offer(i === size - 1 && k === laps - 1 ? done : next, v + 1);
+                }
               }),
             ),
           );
         }
         yield* Queue.offer(chans[0]!, 0);
-        const r = yield* Queue.take(chans[0]!);
+        const r = yield* Queue.take(done);
         yield* Fiber.joinAll(fibers);
         return r;
       }),

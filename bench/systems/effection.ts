@@ -49,19 +49,24 @@ export const system: System = {
   async ring(size, laps) {
     return run(function* () {
       const chans = Array.from({ length: size }, () => createQueue<number, void>());
+      const done = createQueue<number, void>();
       const tasks: Task<void>[] = [];
       for (let i = 0; i < size; i++) {
         const inp = chans[i]!;
-        const out = chans[(i + 1) % size]!;
+        const next = chans[(i + 1) % size]!;
         tasks.push(
           yield* spawn(function* () {
-            for (let k = 0; k < laps; k++) out.add((yield* take(inp)) + 1);
+            for (let k = 0; k < laps; k++) {
+              const v = yield* take(inp);
+              (i === size - 1 && k === laps - 1 ? done : next).add(v + 1);
+            }
           }),
         );
       }
       chans[0]!.add(0);
+      const r = yield* take(done);
       for (const t of tasks) yield* t;
-      return yield* take(chans[0]!);
+      return r;
     });
   },
   async spawn(rounds, perRound) {

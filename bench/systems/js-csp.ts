@@ -52,15 +52,16 @@ export const system: System = {
   },
   async ring(size, laps) {
     const chans = Array.from({ length: size }, () => csp.chan());
+    const done = csp.chan();
     const procs: Chan[] = [];
     for (let i = 0; i < size; i++) {
       const inp = chans[i]!;
-      const out = chans[(i + 1) % size]!;
+      const next = chans[(i + 1) % size]!;
       procs.push(
         csp.go(function* () {
           for (let k = 0; k < laps; k++) {
             const v = (yield csp.take(inp)) as number;
-            yield csp.put(out, v + 1);
+            yield csp.put(i === size - 1 && k === laps - 1 ? done : next, v + 1);
           }
         }),
       );
@@ -69,7 +70,7 @@ export const system: System = {
     await joinAll([
       csp.go(function* () {
         yield csp.put(chans[0]!, 0);
-        r = (yield csp.take(chans[0]!)) as number;
+        r = (yield csp.take(done)) as number;
       }),
       ...procs,
     ]);

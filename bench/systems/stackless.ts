@@ -43,16 +43,20 @@ export const system: System = {
   },
   ring(size, laps) {
     const chans = Array.from({ length: size }, () => new Channel<number>());
+    const done = new Channel<number>();
     for (let i = 0; i < size; i++) {
       new Tasklet(function* () {
         const inp = chans[i]!;
-        const out = chans[(i + 1) % size]!;
-        for (let k = 0; k < laps; k++) yield* out.send((yield* inp.receive()) + 1);
+        const next = chans[(i + 1) % size]!;
+        for (let k = 0; k < laps; k++) {
+          const v = yield* inp.receive();
+          yield* (i === size - 1 && k === laps - 1 ? done : next).send(v + 1);
+        }
       }).setup();
     }
     return runMain(function* () {
       yield* chans[0]!.send(0);
-      return yield* chans[0]!.receive();
+      return yield* done.receive();
     });
   },
   spawn(rounds, perRound) {

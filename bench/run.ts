@@ -1,0 +1,128 @@
+/**
+ * `npm run bench [-- --quick] [--huge] [--runs=N] [--only=pingpong,ring,...] [--systems=floor,stackless,...]`
+ *
+ * Measures our runtime and the comparison systems on the same workloads, each measurement
+ * in its own `node` child (bench/child.ts), `runs` times, and writes the report
+ * (docs/benchmarks.md + docs/benchmarks-memory.svg; with --quick: bench/.results/quick/).
+ * Raw results go to bench/.results/<date>.json.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadSystem } from './load-system.js';
+import type { Outcome } from './outcome.js';
+import { buildPlan, type Measurement, type Options } from './plan.js';
+import { writeReport } from './report.js';
+import type { ChildResult } from './spec.js';
+import { SYSTEM_IDS, type System, type SystemId, type WorkloadName } from './workloads.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+
+function parseArgs(argv: readonly string[]): Options & { outDir: string | null } {
+  const o: Options & { outDir: string | null } = { quick: false, huge: false, runs: 5, only: null, systems: SYSTEM_IDS, outDir: null };
+  let runsGiven = false;
+  for (const a of argv) {
+    const [k, v] = a.split('=', 2) as [string, string | undefined];
+    if (k === '--quick') o.quick = true;
+    else if (k === '--huge') o.huge = true;
+    else if (k === '--runs' && v !== undefined && Number(v) >= 1) {
+      o.runs = Math.floor(Number(v));
+      runsGiven = true;
+    } else if (k === '--only' && v !== undefined) o.only = v.split(',') as WorkloadName[];
+    else if (k === '--systems' && v !== undefined) {
+      const bad = v.split(',').filter((s) => !(SYSTEM_IDS as readonly string[]).includes(s));
+      if (bad.length > 0) throw new Error(`unknown system(s) ${bad.join(', ')}; known: ${SYSTEM_IDS.join(', ')}`);
+      o.systems = v.split(',') as SystemId[];
+    } else if (k === '--out' && v !== undefined) o.outDir = v;
+    else throw new Error(`unknown option ${a}. Options: --quick --huge --runs=N --only=w1,w2 --systems=s1,s2 --out=DIR`);
+  }
+  if (o.quick && !runsGiven) o.runs = 2;
+  return o;
+}
+
+interface ChildRun {
+  result: ChildResult | null;
+  error: string | null;
+}
+
+/** Caller: measure(). Runs one child process and parses its RESULT line. */
+function runChild(m: Measurement): Promise<ChildRun> {
+  return new Promise((resolve) => {
+    const args = ['--conditions=source', '--import', 'tsx', ...m.nodeFlags, join(here, 'child.ts'), JSON.stringify(m.spec)];
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), m.timeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+      if (code === 0 && line !== undefined) return resolve({ result: JSON.parse(line.slice(7)) as ChildResult, error: null });
+      const why =
+        signal === 'SIGKILL'
+          ? `timed out after ${m.timeoutMs / 1000} s`
+          : /Maximum call stack size exceeded/.test(err)
+            ? 'stack overflow (RangeError)'
+            : /heap out of memory|Allocation failed/.test(err)
+              ? 'out of memory'
+              : (err.split('\n').find((l) => /Error|failed/.test(l)) ?? `exit ${code ?? signal}`).trim().slice(0, 200);
+      resolve({ result: null, error: why });
+    });
+  });
+}
+
+function describe(r: ChildResult, m: Measurement): string {
+  if (m.spec.workload === 'parked') return `heap ${(r.heapUsed! / 1e6).toFixed(1)} MB, peak RSS ${(r.maxRss! / 1e6).toFixed(1)} MB`;
+  if (m.spec.workload.startsWith('max-depth')) return `depth ${r.depth!.toLocaleString('en-US')}${r.limitReached ? ' (limit)' : ''}`;
+  return `${(r.wallNs / r.ops).toFixed(1)} ns/op wall, ${(r.cpuNs / r.ops).toFixed(1)} ns/op cpu`;
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const systems = new Map<SystemId, System>();
+  for (const id of opts.systems) systems.set(id, await loadSystem(id));
+  const plan = buildPlan(opts);
+  const started = new Date();
+  const t0 = Date.now();
+  process.stdout.write(
+    `stackless bench: ${plan.length} measurements x ${opts.runs} runs${opts.quick ? ' (quick)' : ''}, one node process per run\n`,
+  );
+  const outcomes: Outcome[] = [];
+  for (const [i, m] of plan.entries()) {
+    const sys = systems.get(m.spec.system)!;
+    const tag = `[${i + 1}/${plan.length}] ${m.spec.workload} ${m.spec.system} ${JSON.stringify(m.spec.params)}`;
+    const na = sys.unsupported[m.spec.workload] ?? null;
+    const o: Outcome = { m, results: [], errors: [], na };
+    outcomes.push(o);
+    if (na !== null) {
+      process.stdout.write(`${tag}: n/a (${na})\n`);
+      continue;
+    }
+    for (let r = 0; r < m.runs; r++) {
+      const cr = await runChild(m);
+      if (cr.result !== null) o.results.push(cr.result);
+      else o.errors.push(cr.error!);
+      process.stdout.write(`${tag} run ${r + 1}/${m.runs}: ${cr.result !== null ? describe(cr.result, m) : `FAILED: ${cr.error}`}\n`);
+      // A deterministic failure (overflow, OOM) will not go away on the next run.
+      if (cr.result === null && r === 0 && /overflow|out of memory|timed out/.test(cr.error!)) break;
+    }
+  }
+  const elapsedS = (Date.now() - t0) / 1000;
+  const resultsDir = join(root, 'bench', '.results');
+  mkdirSync(resultsDir, { recursive: true });
+  const rawPath = join(resultsDir, `${started.toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(rawPath, JSON.stringify({ started, opts, elapsedS, outcomes }, null, 1));
+  const outDir = opts.outDir ?? (opts.quick ? join(resultsDir, 'quick') : join(root, 'docs'));
+  mkdirSync(outDir, { recursive: true });
+  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+  const files = writeReport({ outcomes, systems, opts, started, elapsedS, command, outDir });
+  process.stdout.write(`done in ${elapsedS.toFixed(0)} s; raw results ${relative(root, rawPath)}; report ${files.map((f) => relative(root, f)).join(', ')}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
