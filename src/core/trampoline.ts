@@ -60,6 +60,9 @@ function resume(t: Tasklet): void {
     try {
       r = raising ? frame.throw(v) : frame.next(v);
     } catch (e) {
+      // An operation the frame created but never performed dies with the frame: leaving it
+      // in `unstarted` would blame the next tasklet (or main) for a forgotten yield*.
+      s.unstarted = null;
       const parent = popFrame(t);
       if (parent === null) return frameStackDone(t, e, true);
       frame = parent;
