@@ -1,0 +1,84 @@
+import { ByteReader } from './byte-reader.js';
+import { ByteWriter } from './byte-writer.js';
+import { readCodeTable, writeCodeTable } from './code-table.js';
+import { Decoder } from './decoder.js';
+import { Encoder } from './encoder.js';
+import { FLAG_SIGNED, FORMAT_VERSION, HEADER_SIZE, MAC_SIZE, MAGIC0, MAGIC1, MAGIC2 } from './format.js';
+import { findPath } from './path.js';
+import { PickleError } from './pickle-error.js';
+import { Refusal } from './refusal.js';
+import { scan } from './scanner.js';
+import { mac, verifyMac, type PickleKey } from './signing.js';
+
+export interface PickleOptions {
+  /** Sign the pickle with HMAC-SHA256 under this key. */
+  readonly key?: PickleKey;
+}
+
+export interface UnpickleOptions {
+  /** Require a pickle signed with this key; unsigned or tampered input is rejected. */
+  readonly key?: PickleKey;
+}
+
+/**
+ * Serialize `value` and everything it reaches (tasklets, channels, compiled frames and
+ * closures, and ordinary data with sharing and cycles) to bytes. Raises PickleError naming
+ * the first thing that cannot be pickled and its path.
+ */
+export function pickle(value: unknown, options?: PickleOptions): Uint8Array {
+  const enc = new Encoder();
+  try {
+    enc.encode(value);
+  } catch (e) {
+    if (!(e instanceof Refusal)) throw e;
+    const path = findPath(value, e.value);
+    throw new PickleError(`cannot pickle ${e.what} at ${path}: ${e.hint}`, path);
+  }
+  const body = enc.w;
+  const key = options?.key;
+  const out = new ByteWriter(HEADER_SIZE + 16 + body.pos + (key === undefined ? 0 : MAC_SIZE));
+  out.byte(MAGIC0);
+  out.byte(MAGIC1);
+  out.byte(MAGIC2);
+  out.byte(FORMAT_VERSION);
+  out.byte(key === undefined ? 0 : FLAG_SIGNED);
+  writeCodeTable(out, enc.codes);
+  out.bytes(body.buf.subarray(0, body.pos));
+  if (key === undefined) return out.finish();
+  out.bytes(mac(key, out.buf.subarray(0, out.pos)));
+  return out.finish();
+}
+
+/**
+ * Rebuild a value from pickle() bytes. Tasklets come back alive and paused (insert() or run()
+ * them); tasklets that were blocked on a pickled channel are blocked in the new channel, in
+ * their order. Runs no code but registered revivers (classes, compiled functions), and only
+ * after the whole input has been checked.
+ */
+export function unpickle(bytes: Uint8Array, options?: UnpickleOptions): unknown {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError('unpickle(bytes) needs a Uint8Array (or Buffer)');
+  if (bytes.length < HEADER_SIZE || bytes[0] !== MAGIC0 || bytes[1] !== MAGIC1 || bytes[2] !== MAGIC2)
+    throw new PickleError('not a stackless pickle (bad magic bytes): was it truncated or made by something else?');
+  const version = bytes[3]!;
+  if (version !== FORMAT_VERSION)
+    throw new PickleError(`pickle format version ${version} is not supported by this stackless (it reads version ${FORMAT_VERSION})`);
+  const flags = bytes[4]!;
+  if ((flags & ~FLAG_SIGNED) !== 0) throw new PickleError(`corrupted pickle: unknown header flags ${flags}`);
+  const signed = (flags & FLAG_SIGNED) !== 0;
+  const key = options?.key;
+  let end = bytes.length;
+  if (key !== undefined) {
+    if (!signed) throw new PickleError('unpickle: the pickle is not signed, but a key was given: refusing unsigned input');
+    if (bytes.length < HEADER_SIZE + MAC_SIZE || !verifyMac(key, bytes))
+      throw new PickleError('unpickle: signature mismatch: the pickle was tampered with, truncated, or signed with another key');
+    end -= MAC_SIZE;
+  } else if (signed) {
+    throw new PickleError('unpickle: the pickle is signed: pass the key ({ key }) to verify it');
+  }
+  const scanReader = new ByteReader(bytes, HEADER_SIZE, end);
+  const code = readCodeTable(scanReader);
+  const bodyStart = scanReader.pos;
+  const { strings } = scan(scanReader, code);
+  const dec = new Decoder(new ByteReader(bytes, bodyStart, end), strings, code);
+  return dec.decode();
+}
