@@ -22,3 +22,14 @@ export {
   HttpUsageError,
   InvalidHeaderError,
 } from './errors.js';
+export {
+  listen,
+  HttpServer,
+  DEFAULT_LIMITS,
+  type Handler,
+  type Limits,
+  type ListenOptions,
+  type HttpServerStats,
+} from './server.js';
+export { HttpRequest } from './request.js';
+export { HttpResponse } from './response.js';

@@ -1,0 +1,31 @@
+import { UsageError } from '../core/errors.js';
+import { resumeFromIdle } from '../core/main.js';
+import { sched } from '../core/scheduler.js';
+
+/**
+ * Restarting the scheduler from a Node event-loop callback (a socket's 'data', a new
+ * connection, a timer) after it made a tasklet runnable.
+ *
+ * If the I/O layer's hub is installed (`stackless/io` main()), core already called its
+ * `wakeHook` when the tasklet was appended and the hub restarts the trampoline in a
+ * microtask; nothing to do here. Under core's bare `runMainAsync` no hook is installed, so
+ * the trampoline is resumed right here, synchronously (the callback has finished its own
+ * bookkeeping by then). Caller: NetConnection and HttpServer event handlers, last thing.
+ */
+export function kickScheduler(): void {
+  const s = sched;
+  if (s.mode === 'idle' && s.wakeHook === null && s.head !== null) resumeFromIdle();
+}
+
+/**
+ * Servers park tasklets on sockets, which needs a main tasklet that can wait for the event
+ * loop. Caller: listen().
+ */
+export function requireAsyncMain(what: string): void {
+  const s = sched;
+  if (s.main._frame === null)
+    throw new UsageError(
+      `${what} needs the main tasklet to wait for I/O: call it inside main(function* () { ... }) from ` +
+        "'stackless/io' or runMainAsync(function* () { ... }) from 'stackless'",
+    );
+}
