@@ -1,0 +1,346 @@
+import { CALL_RESULT } from '../core/frame.js';
+import { sched } from '../core/scheduler.js';
+import { FRAME_DATA, registerCompiledFunction, type CompiledFrame, type FrameData } from './contract.js';
+
+/**
+ * The base class of every compiled frame: the iterator protocol plus the state-machine
+ * driver. Generated code subclasses it once per compiled generator function (`g$F`), and the
+ * subclass constructor initialises every local and temporary so they live in-object.
+ *
+ * Invariants:
+ *  - `st` is the one status field: 'new' (not started), 'suspended' (at a yield, a delegate
+ *    or a pushed child), 'running' (inside next/throw/return), 'done'.
+ *  - `pc` is the resume point (a case of the machine; -1 = finished, result in `sent`), `ppc`
+ *    the case that ran last (what try regions and pending completions are matched against).
+ *  - `dlg !== null` only while suspended inside a `yield*` over an iterator that is not a
+ *    pushed compiled frame.
+ *  - `cmp[i]` holds the completion pending across try entry i's finally block, only between
+ *    an abrupt exit from its try/catch block and the end of its finally block.
+ *  - Every field is plain data (or a user value): `[FRAME_DATA]()` is a copy of them.
+ */
+export abstract class Frame implements CompiledFrame {
+  pc = 0;
+  ppc = 0;
+  st: FrameStatus = 'new';
+  /** The value sent in by next(v) (the yield's result), the caught exception, or the return value. */
+  sent: unknown = undefined;
+  dlg: Iterator<unknown, unknown, unknown> | null = null;
+  cmp: (Completion | undefined)[] | null = null;
+  /** The scope the function was created in (outer frame or block record); undefined at top level. */
+  env: unknown;
+  /** `this` of the call. */
+  self: unknown;
+  declare readonly restorable: true;
+  /** The compiled function's static data. Set on each subclass prototype by `unit()`. */
+  declare readonly $u: Unit;
+
+  constructor(env: unknown, self: unknown) {
+    this.env = env;
+    this.self = self;
+  }
+
+  next(v?: unknown): IteratorResult<unknown, unknown> {
+    return this.$run(NEXT, v);
+  }
+  throw(e: unknown): IteratorResult<unknown, unknown> {
+    return this.$run(THROW, e);
+  }
+  return(v?: unknown): IteratorResult<unknown, unknown> {
+    return this.$run(RETURN, v);
+  }
+  [Symbol.iterator](): this {
+    return this;
+  }
+  /** Lets the trampoline read `CALL_RESULT.value.frame` when this frame is pushed. */
+  get frame(): this {
+    return this;
+  }
+  get [Symbol.toStringTag](): string {
+    return 'Generator';
+  }
+
+  [FRAME_DATA](): FrameData {
+    return { fnId: this.$u.fnId, codeHash: this.$u.codeHash, state: { ...(this as unknown as Record<string, unknown>) } };
+  }
+
+  /**
+   * The driver: deliver `v` by `mode` (to the delegate first, if any), run the machine,
+   * and turn what it returns into an IteratorResult. Caller: next/throw/return.
+   */
+  private $run(mode: Mode, v: unknown): IteratorResult<unknown, unknown> {
+    switch (this.st) {
+      case 'running':
+        throw new TypeError('Generator is already running');
+      case 'done':
+        if (mode === THROW) throw v;
+        return { value: mode === RETURN ? v : undefined, done: true };
+      case 'new':
+        if (mode === THROW) {
+          this.st = 'done';
+          throw v;
+        }
+        if (mode === RETURN) {
+          this.st = 'done';
+          return { value: v, done: true };
+        }
+        break;
+      case 'suspended':
+        break;
+      default:
+        return this.st satisfies never;
+    }
+    this.st = 'running';
+    try {
+      for (;;) {
+        const d = this.dlg;
+        if (d !== null) {
+          let r: IteratorResult<unknown, unknown> | undefined;
+          try {
+            r = delegateStep(d, mode, v);
+          } catch (e) {
+            this.dlg = null;
+            mode = THROW;
+            v = e;
+          }
+          if (r !== undefined) {
+            if (r.done !== true) {
+              if (r === CALL_RESULT && (r.value as unknown) === d) this.dlg = null; // call(): a pushed child answers us directly
+              this.st = 'suspended';
+              return r;
+            }
+            this.dlg = null;
+            v = r.value;
+            if (mode !== RETURN) mode = NEXT;
+          } else if (mode !== THROW) {
+            this.dlg = null; // return() on a delegate without return(): continue returning here
+          }
+        }
+        if (mode === THROW) {
+          if (!this.$dispatch(v)) throw v;
+        } else if (mode === RETURN) {
+          ret(this, v);
+        } else {
+          this.sent = v;
+        }
+        const x = this.$step();
+        if (x === DELEGATE) {
+          mode = NEXT;
+          v = undefined;
+          continue;
+        }
+        if (x === PUSH) {
+          this.st = 'suspended';
+          return CALL_RESULT as IteratorResult<unknown, unknown>;
+        }
+        if (this.pc === -1) {
+          this.st = 'done';
+          this.sent = undefined;
+          this.cmp = null;
+          return { value: x, done: true };
+        }
+        this.st = 'suspended';
+        return { value: x, done: false };
+      }
+    } catch (e) {
+      this.st = 'done';
+      this.dlg = null;
+      this.cmp = null;
+      throw e;
+    }
+  }
+
+  /** Run the machine, routing exceptions to catch/finally blocks. Caller: $run. */
+  private $step(): unknown {
+    const m = this.$u.machine;
+    for (;;) {
+      try {
+        return m(this);
+      } catch (e) {
+        if (!this.$dispatch(e)) throw e;
+      }
+    }
+  }
+
+  /**
+   * Route exception `e` raised at `ppc` to the innermost catch or finally covering it.
+   * Returns false when no handler covers it (the frame raises). Caller: $run, $step.
+   */
+  $dispatch(e: unknown): boolean {
+    const T = this.$u.tries;
+    const p = this.ppc;
+    for (let i = T.length - 4; i >= 0; i -= 4) {
+      if (p < T[i]!) continue;
+      const c = T[i + 1]!;
+      const f = T[i + 2]!;
+      if (c >= 0 && p < c) {
+        this.pc = c;
+        this.sent = e;
+        return true;
+      }
+      if (f >= 0 && p < f) {
+        record(this, i >> 2, { k: THROW, v: e });
+        this.pc = f;
+        return true;
+      }
+    }
+    return false;
+  }
+}
+
+Object.defineProperty(Frame.prototype, 'restorable', { value: true });
+
+export type FrameStatus = 'new' | 'suspended' | 'running' | 'done';
+
+/** A completion pending across a finally block: k = JUMP (v = target pc), RETURN or THROW. */
+export interface Completion {
+  k: 0 | 1 | 2;
+  v: unknown;
+}
+
+type Mode = 0 | 1 | 2;
+const NEXT = 0;
+const THROW = 1;
+const RETURN = 2;
+const JUMP = 0;
+
+/** Machine results that are not yielded values. */
+export const DELEGATE: unique symbol = Symbol('stackless.delegate');
+export const PUSH: unique symbol = Symbol('stackless.push');
+
+/** Static data of one compiled generator function. */
+export interface Unit {
+  readonly fnId: string;
+  readonly codeHash: string;
+  readonly machine: (f: any) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Try entries, 4 numbers each: tryLoc, catchLoc (-1: none), finallyLoc (-1: none), afterLoc. */
+  readonly tries: readonly number[];
+}
+
+type FrameClass = new (env: unknown, self: unknown, ...args: unknown[]) => Frame;
+
+/**
+ * Register a compiled generator function. Caller: generated module code, once per function
+ * at module evaluation.
+ */
+export function unit(fnId: string, codeHash: string, machine: Unit['machine'], tries: readonly number[], cls: FrameClass): Unit {
+  const u: Unit = { fnId, codeHash, machine, tries };
+  Object.defineProperty(cls.prototype, '$u', { value: u });
+  registerCompiledFunction({
+    fnId,
+    codeHash,
+    reviveFrame(state) {
+      const f = new cls(undefined, undefined);
+      Object.assign(f, state);
+      return f as Frame & { restorable: true };
+    },
+  });
+  return u;
+}
+
+function delegateStep(d: Iterator<unknown, unknown, unknown>, mode: Mode, v: unknown): IteratorResult<unknown, unknown> | undefined {
+  if (mode === NEXT) return d.next(v);
+  if (mode === THROW) {
+    const t = d.throw;
+    if (t !== undefined) return t.call(d, v);
+    const r = d.return;
+    if (r !== undefined) r.call(d);
+    throw new TypeError('The iterator does not provide a \'throw\' method');
+  }
+  const r = d.return;
+  if (r === undefined) return undefined;
+  const res = r.call(d, v);
+  if (res === null || typeof res !== 'object') throw new TypeError('iterator.return() did not return an object');
+  return res;
+}
+
+function record(f: Frame, i: number, c: Completion): void {
+  if (f.cmp === null) f.cmp = [];
+  f.cmp[i] = c;
+}
+
+/**
+ * `return v` that crosses a finally block (or return() from outside): run the innermost
+ * enclosing finally with the return pending, or finish. Caller: generated code, $run, fin.
+ */
+export function ret(f: Frame, v: unknown): void {
+  const T = f.$u.tries;
+  const p = f.ppc;
+  for (let i = T.length - 4; i >= 0; i -= 4) {
+    const fl = T[i + 2]!;
+    if (fl >= 0 && T[i]! <= p && p < fl) {
+      record(f, i >> 2, { k: RETURN, v });
+      f.pc = fl;
+      return;
+    }
+  }
+  f.pc = -1;
+  f.sent = v;
+}
+
+/** `break`/`continue` that crosses a finally block. Caller: generated code, fin. */
+export function jump(f: Frame, target: number): void {
+  const T = f.$u.tries;
+  const p = f.ppc;
+  for (let i = T.length - 4; i >= 0; i -= 4) {
+    const t = T[i]!;
+    const fl = T[i + 2]!;
+    if (fl >= 0 && t <= p && p < fl && !(t <= target && target < fl)) {
+      record(f, i >> 2, { k: JUMP, v: target });
+      f.pc = fl;
+      return;
+    }
+  }
+  f.pc = target;
+}
+
+/** Start of a try statement that has a finally block: forget a stale completion. */
+export function tryStart(f: Frame, i: number): void {
+  if (f.cmp !== null) f.cmp[i] = undefined;
+}
+
+/**
+ * End of finally block i: resume the pending completion, or continue at `after`.
+ * Caller: generated code.
+ */
+export function fin(f: Frame, i: number, after: number): void {
+  const c = f.cmp === null ? undefined : f.cmp[i];
+  if (c === undefined) {
+    f.pc = after;
+    return;
+  }
+  f.cmp![i] = undefined;
+  switch (c.k) {
+    case JUMP:
+      return jump(f, c.v as number);
+    case RETURN:
+      return ret(f, c.v);
+    case THROW:
+      throw c.v;
+    default:
+      return c.k satisfies never;
+  }
+}
+
+/** The pending completion of finally block i (for iterator closing). */
+export function pending(f: Frame, i: number): Completion | undefined {
+  return f.cmp === null ? undefined : f.cmp[i];
+}
+
+/**
+ * Start `yield* iterable`. A compiled generator that has not started is pushed on the
+ * tasklet's frame stack when `f` is the frame the trampoline is running (O(1) resume at any
+ * depth); anything else becomes `f`'s delegate. Caller: generated code.
+ */
+export function del(f: Frame, iterable: unknown): typeof DELEGATE | typeof PUSH {
+  if (iterable instanceof Frame && iterable.st === 'new' && sched.mode === 'running' && sched.current._frame === f) {
+    CALL_RESULT.value = iterable;
+    return PUSH;
+  }
+  if (iterable === null || iterable === undefined) throw new TypeError(`yield* needs an iterable, got ${String(iterable)}`);
+  const m = (iterable as { [Symbol.iterator]?: () => Iterator<unknown> })[Symbol.iterator];
+  if (typeof m !== 'function') throw new TypeError(`${typeof iterable} is not iterable (yield*)`);
+  const it = m.call(iterable);
+  if (it === null || typeof it !== 'object') throw new TypeError('Result of the Symbol.iterator method is not an object');
+  f.dlg = it as Iterator<unknown, unknown, unknown>;
+  return DELEGATE;
+}

@@ -1,0 +1,756 @@
+import { createHash } from 'node:crypto';
+import type { NodePath, Scope, Binding } from '@babel/traverse';
+import * as t from '@babel/types';
+import { CompileError } from './compile-error.js';
+import { Emitter } from './emitter.js';
+
+/**
+ * The tasklet transform of one module (a Babel plugin body): every generator function
+ * becomes a wrapper that creates a frame object, a per-function frame class holding its
+ * locals in-object, and a state machine (emitter.ts) that reads and writes them as
+ * `$f.$name`. Functions created inside a generator that use its locals are
+ * closure-converted: a module-level factory `mk($e)` whose body reaches the locals through
+ * `$e` (the frame, or a per-iteration block record `{ env, ...bindings }`).
+ *
+ * Caller: compile.ts (one Program at a time).
+ */
+
+export const ABI_VERSION = 'stackless-compiler/1';
+
+export interface TransformOptions {
+  /** Module path relative to the project root (the first half of every function id). */
+  modulePath: string;
+  filename: string;
+  source: string;
+  preempt: boolean;
+}
+
+type FnPath = NodePath<t.FunctionDeclaration | t.FunctionExpression | t.ObjectMethod | t.ClassMethod>;
+type ScopeNode = t.Node;
+
+interface UnitInfo {
+  path: FnPath;
+  node: t.Function;
+  qname: string;
+  tag: string;
+  fields: Set<string>;
+  paramFields: string[];
+  extraFields: string[];
+}
+
+const NATIVE_COMMENT = /@stackless\s+native/;
+
+export function isNativeMarked(path: NodePath): boolean {
+  const has = (n: t.Node | null | undefined): boolean =>
+    (n?.leadingComments ?? []).some((c) => NATIVE_COMMENT.test(c.value));
+  if (has(path.node)) return true;
+  const p = path.parentPath;
+  if (p && (p.isExportNamedDeclaration() || p.isExportDefaultDeclaration()) && has(p.node)) return true;
+  if (p && p.isVariableDeclarator()) {
+    const d = p.parentPath;
+    if (d && has(d.node)) return true;
+    if (d?.parentPath && d.parentPath.isExportNamedDeclaration() && has(d.parentPath.node)) return true;
+  }
+  return false;
+}
+
+function isCompilable(p: NodePath): p is FnPath {
+  const n = p.node;
+  return (
+    (t.isFunctionDeclaration(n) || t.isFunctionExpression(n) || t.isObjectMethod(n) || t.isClassMethod(n)) &&
+    n.generator === true &&
+    n.async !== true &&
+    !isNativeMarked(p)
+  );
+}
+
+export function transformProgram(program: NodePath<t.Program>, opts: TransformOptions): string[] {
+  const ids: string[] = [];
+  const used = new Set<string>();
+  let counter = 0;
+  const err = (n: t.Node, msg: string): CompileError =>
+    new CompileError(msg, opts.filename, n.loc?.start.line ?? 0, n.loc?.start.column ?? 0);
+
+  program.traverse({
+    Identifier(p) {
+      if (p.node.name === '$f' || p.node.name === '$e' || p.node.name === '$rt')
+        throw err(p.node, `the identifier ${p.node.name} is reserved by the tasklet compiler: rename it (or add "use native" to the module)`);
+    },
+  });
+
+  const roots: FnPath[] = [];
+  program.traverse({
+    Function(p) {
+      if (isCompilable(p)) {
+        roots.push(p);
+        p.skip();
+      }
+    },
+  });
+  if (roots.length === 0) return ids;
+
+  const uniqueId = (base: string): string => {
+    let id = base;
+    for (let k = 2; used.has(id); k++) id = `${base}#${k}`;
+    used.add(id);
+    return id;
+  };
+  const hash = (n: t.Node): string =>
+    createHash('sha1')
+      .update(`${ABI_VERSION}\n${opts.preempt ? 'preempt' : ''}\n${opts.source.slice(n.start ?? 0, n.end ?? 0)}`)
+      .digest('hex')
+      .slice(0, 12);
+
+  for (const root of roots) compileRoot(root);
+  return ids;
+
+  function compileRoot(root: FnPath): void {
+    const support: t.Statement[] = [];
+    const units = new Map<t.Node, UnitInfo>();
+    const boxed = new Map<ScopeNode, { field: string; unit: UnitInfo; names: string[] }>();
+
+    // 1. Units: the root and every generator nested in its code.
+    const addUnit = (p: FnPath, parent: UnitInfo | null): UnitInfo => {
+      const name = unitName(p);
+      const qname = parent === null ? name : `${parent.qname}.${name}`;
+      const tag = `${safe(name)}$${++counter}`;
+      const u: UnitInfo = { path: p, node: p.node, qname, tag, fields: new Set(), paramFields: [], extraFields: [] };
+      units.set(p.node, u);
+      return u;
+    };
+    addUnit(root, null);
+    root.traverse({
+      Function(p) {
+        if (!isCompilable(p)) return;
+        const parentFn = p.parentPath.getFunctionParent();
+        const parentUnit = parentFn ? units.get(parentFn.node) : undefined;
+        if (parentUnit === undefined)
+          throw err(p.node, 'a generator nested in a plain function inside a tasklet generator cannot be compiled: ' +
+            'move it to module level or into the generator itself, or mark it /* @stackless native */');
+        addUnit(p, parentUnit);
+      },
+    });
+    const unitOf = (n: t.Node): UnitInfo | undefined => units.get(n);
+
+    // 2. Forbidden constructs.
+    for (const u of units.values()) checkForbidden(u);
+
+    // 3. Bindings owned by units.
+    interface Owned { binding: Binding; unit: UnitInfo; owner: ScopeNode; field: string }
+    const owned = new Map<Binding, Owned>();
+    const scopes = new Set<Scope>();
+    for (const u of units.values()) {
+      scopes.add(u.path.scope);
+      u.path.traverse({
+        Scopable(p) {
+          scopes.add(p.scope);
+        },
+      });
+    }
+    const allocField = (u: UnitInfo, name: string): string => {
+      let f = `$${name}`;
+      for (let k = 2; u.fields.has(f); k++) f = `$${name}$${k}`;
+      u.fields.add(f);
+      return f;
+    };
+    for (const s of scopes) {
+      const fnScope = s.getFunctionParent();
+      if (!fnScope) continue;
+      const u = unitOf(fnScope.block);
+      if (!u) continue;
+      if (t.isClass(s.block)) continue;
+      for (const b of Object.values(s.bindings)) {
+        if (owned.has(b)) continue;
+        if (b.kind === 'local') {
+          if (b.referencePaths.length > 0 || b.constantViolations.length > 0)
+            throw err(b.identifier, `the generator expression refers to itself by name (${b.identifier.name}): ` +
+              'declare it with a function* declaration instead');
+          continue;
+        }
+        if (b.kind === 'module') continue;
+        const owner = boxOwner(b, u);
+        const field = allocField(u, b.identifier.name);
+        owned.set(b, { binding: b, unit: u, owner: owner ?? u.node, field });
+        if (owner !== null) {
+          let rec = boxed.get(owner);
+          if (!rec) {
+            rec = { field: `b$${u.fields.size}`, unit: u, names: [] };
+            u.fields.add(rec.field);
+            boxed.set(owner, rec);
+          }
+          rec.names.push(field);
+        }
+      }
+      const u2 = u;
+      if (s.block === u2.node) {
+        for (const p of u2.node.params) for (const id of Object.values(t.getBindingIdentifiers(p))) {
+          const b = s.getBinding(id.name);
+          const o = b ? owned.get(b) : undefined;
+          if (o) u2.paramFields.push(o.field);
+        }
+      }
+    }
+
+    function boxOwner(b: Binding, u: UnitInfo): ScopeNode | null {
+      if (b.kind !== 'let' && b.kind !== 'const') return null;
+      const blk = b.scope.block;
+      if (!(t.isForStatement(blk) || t.isForInStatement(blk) || t.isForOfStatement(blk) || t.isBlockStatement(blk))) return null;
+      if (blk === u.node.body) return null;
+      let inLoop = t.isLoop(blk);
+      for (let p: NodePath | null = b.scope.path; p && p.node !== u.node && !inLoop; p = p.parentPath) if (t.isLoop(p.node)) inLoop = true;
+      if (!inLoop) return null;
+      const sites = [...b.referencePaths, ...b.constantViolations];
+      const captured = sites.some((p) => ctxOf(p).node !== u.node);
+      return captured ? blk : null;
+    }
+
+    // Context: the innermost unit or converted closure whose code a path is in.
+    function isConvertible(p: NodePath): boolean {
+      const n = p.node;
+      if (!(t.isFunctionExpression(n) || t.isArrowFunctionExpression(n) || t.isFunctionDeclaration(n) || t.isClassExpression(n) || t.isClassDeclaration(n))) return false;
+      if (units.has(n)) return false;
+      const fp = p.parentPath?.getFunctionParent();
+      return fp !== null && fp !== undefined && units.has(fp.node);
+    }
+    function inParams(p: NodePath, fn: t.Node): boolean {
+      for (let q: NodePath | null = p; q && q.parentPath; q = q.parentPath) {
+        if (q.parentPath.node === fn) return q.listKey === 'params';
+      }
+      return false;
+    }
+    interface Ctx { kind: 'unit' | 'closure'; node: t.Node; path: NodePath }
+    function ctxOf(p: NodePath): Ctx {
+      for (let q: NodePath | null = p.parentPath; q; q = q.parentPath) {
+        if (units.has(q.node)) {
+          if (inParams(p, q.node)) return { kind: 'closure', node: q.node, path: q };
+          return { kind: 'unit', node: q.node, path: q };
+        }
+        if ((q.isFunction() || q.isClass()) && isConvertible(q)) return { kind: 'closure', node: q.node, path: q };
+      }
+      return { kind: 'unit', node: program.node, path: program };
+    }
+    function scopeNodesOutward(p: NodePath): ScopeNode[] {
+      const out: ScopeNode[] = [];
+      for (let q: NodePath | null = p.parentPath; q; q = q.parentPath) if (units.has(q.node) || boxed.has(q.node)) out.push(q.node);
+      return out;
+    }
+    const F = (): t.Expression => t.identifier('$f');
+    const mem = (o: t.Expression, f: string): t.MemberExpression => t.memberExpression(o, t.identifier(f));
+    /** Expression for scope node `s`'s object, seen from path `site`. */
+    function scopeExpr(site: NodePath, s: ScopeNode): t.Expression {
+      const ctx = ctxOf(site);
+      if (ctx.kind === 'unit' && units.has(ctx.node)) {
+        if (s === ctx.node) return F();
+        const rec = boxed.get(s);
+        if (rec && rec.unit.node === ctx.node) return mem(F(), rec.field);
+        let e: t.Expression = mem(F(), 'env');
+        for (const n of scopeNodesOutward(ctx.path)) {
+          if (n === s) return e;
+          e = mem(e, 'env');
+        }
+        throw err(site.node, 'internal: scope not found');
+      }
+      if (ctx.kind === 'unit') throw err(site.node, 'internal: frame access outside a compiled function');
+      let e: t.Expression = t.identifier('$e');
+      for (const n of scopeNodesOutward(ctx.path)) {
+        if (n === s) return e;
+        e = mem(e, 'env');
+      }
+      throw err(site.node, 'internal: scope not found from closure');
+    }
+
+    // 4. Rewrite references (reads, writes) to owned bindings.
+    const edits: [NodePath, t.Expression][] = [];
+    for (const o of owned.values()) {
+      const b = o.binding;
+      const site = (p: NodePath<t.Identifier>): void => {
+        if (o.unit.node && inParams(p, o.unit.node) && ctxOf(p).node === o.unit.node) return; // own params: native in the wrapper
+        edits.push([p, mem(scopeExpr(p, o.owner), o.field)]);
+      };
+      for (const r of b.referencePaths) if (r.isIdentifier()) site(r);
+      for (const c of b.constantViolations) {
+        if (c.node === b.path.node) continue;
+        for (const idp of lvalIdentifiers(c, b.identifier.name)) site(idp);
+      }
+    }
+    // `this` of a unit
+    for (const u of units.values()) {
+      u.path.traverse({
+        ThisExpression(p) {
+          let q: NodePath | null = p.parentPath;
+          while (q && !(q.isFunction() && !q.isArrowFunctionExpression()) && !q.isClass()) q = q.parentPath;
+          if (!q || q.node !== u.node) return;
+          if (inParams(p, u.node)) return;
+          edits.push([p, mem(scopeExpr(p, u.node), 'self')]);
+        },
+      });
+    }
+    // Declarations (binding identifiers inside unit code) are rewritten with the same map.
+    const declEdits: (() => void)[] = [];
+    collectDeclarations();
+    for (const [p, e] of edits) {
+      const parent = p.parentPath;
+      if (parent && parent.isObjectProperty() && parent.node.shorthand) parent.node.shorthand = false;
+      p.replaceWith(t.inherits(e, p.node));
+    }
+    for (const d of declEdits) d();
+
+    function directFor(b: Binding | undefined): t.MemberExpression | null {
+      const o = b ? owned.get(b) : undefined;
+      if (!o) return null;
+      const rec = boxed.get(o.owner);
+      return mem(rec ? mem(F(), rec.field) : F(), o.field);
+    }
+    function patternToLVal(pat: t.Node, scope: Scope): t.LVal {
+      const clone = t.cloneNode(pat as t.LVal, true);
+      const fix = (n: t.Node): t.Node => {
+        if (t.isIdentifier(n)) return directFor(scope.getBinding(n.name)) ?? n;
+        if (t.isObjectPattern(n)) {
+          n.properties = n.properties.map((pr) => {
+            if (t.isRestElement(pr)) return t.restElement(fix(pr.argument) as never);
+            const v = fix(pr.value);
+            return t.objectProperty(pr.key, v as t.Expression, pr.computed, false);
+          });
+          return n;
+        }
+        if (t.isArrayPattern(n)) {
+          n.elements = n.elements.map((el) => (el === null ? null : (fix(el) as t.PatternLike)));
+          return n;
+        }
+        if (t.isAssignmentPattern(n)) {
+          n.left = fix(n.left) as t.AssignmentPattern['left'];
+          return n;
+        }
+        if (t.isRestElement(n)) {
+          n.argument = fix(n.argument) as never;
+          return n;
+        }
+        return n;
+      };
+      return fix(clone) as t.LVal;
+    }
+    function collectDeclarations(): void {
+      for (const u of units.values()) {
+        u.path.traverse({
+          Function(p) {
+            if (p.isFunctionDeclaration() && !units.has(p.node)) hoistFunction(p, u);
+            else if (p.isFunctionDeclaration() && units.has(p.node)) hoistFunction(p, u);
+            p.skip();
+          },
+          Class(p) {
+            if (p.isClassDeclaration() && p.node.id) {
+              const id = p.node.id;
+              const target = directFor(p.scope.getBinding(id.name));
+              if (target) {
+                const node = p.node;
+                declEdits.push(() => {
+                  const expr = t.classExpression(node.id, node.superClass, node.body, node.decorators ?? []);
+                  p.replaceWith(t.inherits(t.expressionStatement(t.assignmentExpression('=', target, expr)), node));
+                });
+              }
+            }
+            p.skip();
+          },
+          VariableDeclaration(p) {
+            const node = p.node;
+            const parent = p.parentPath;
+            const scope = p.scope;
+            const decls = node.declarations;
+            if (!decls.every((d) => Object.values(t.getBindingIdentifiers(d.id)).every((id) => directFor(scope.getBinding(id.name)) !== null))) return;
+            if (parent.isForInStatement() || parent.isForOfStatement()) {
+              if (p.key !== 'left') return;
+              const loop = parent.node;
+              const rec = boxed.get(loop);
+              if (rec) {
+                const h = `h$${u.fields.size}`;
+                u.fields.add(h);
+                const pat = patternToLVal(decls[0]!.id, scope);
+                declEdits.push(() => {
+                  loop.left = mem(F(), h);
+                  const body = t.isBlockStatement(loop.body) ? loop.body.body : [loop.body];
+                  loop.body = t.blockStatement([
+                    t.expressionStatement(t.assignmentExpression('=', mem(F(), rec.field), recordInit(parent as NodePath, loop, rec))),
+                    t.expressionStatement(t.assignmentExpression('=', pat, mem(F(), h))),
+                    ...body,
+                  ]);
+                });
+              } else {
+                const pat = patternToLVal(decls[0]!.id, scope);
+                declEdits.push(() => {
+                  loop.left = pat;
+                });
+              }
+              return;
+            }
+            const assigns: t.Expression[] = [];
+            for (const d of decls) {
+              const lv = patternToLVal(d.id, scope);
+              if (d.init) assigns.push(t.inherits(t.assignmentExpression('=', lv, d.init), d));
+              else if (node.kind !== 'var') assigns.push(t.assignmentExpression('=', lv, t.identifier('undefined')));
+            }
+            if (parent.isForStatement() && p.key === 'init') {
+              const loop = parent.node;
+              const rec = boxed.get(loop);
+              declEdits.push(() => {
+                const init: t.Expression[] = [];
+                if (rec) init.push(t.assignmentExpression('=', mem(F(), rec.field), recordInit(parent as NodePath, loop, rec)));
+                init.push(...assigns);
+                loop.init = init.length === 0 ? null : init.length === 1 ? init[0]! : t.sequenceExpression(init);
+                if (rec) {
+                  const copy = t.assignmentExpression('=', mem(F(), rec.field), t.callExpression(t.memberExpression(t.identifier('$rt'), t.identifier('copyScope')), [mem(F(), rec.field)]));
+                  loop.update = loop.update ? t.sequenceExpression([copy, loop.update]) : copy;
+                }
+              });
+              return;
+            }
+            declEdits.push(() => {
+              if (assigns.length === 0) p.replaceWith(t.emptyStatement());
+              else p.replaceWith(t.inherits(t.expressionStatement(assigns.length === 1 ? assigns[0]! : t.sequenceExpression(assigns)), node));
+            });
+          },
+          BlockStatement(p) {
+            const rec = boxed.get(p.node);
+            if (!rec) return;
+            const node = p.node;
+            declEdits.push(() => {
+              node.body.unshift(t.expressionStatement(t.assignmentExpression('=', mem(F(), rec.field), recordInit(p, node, rec))));
+            });
+          },
+          CatchClause(p) {
+            const param = p.node.param;
+            if (!param) return;
+            const lv = patternToLVal(param, p.scope);
+            const node = p.node;
+            declEdits.push(() => {
+              node.param = lv as t.Identifier;
+            });
+          },
+        });
+      }
+    }
+    function recordInit(p: NodePath, node: ScopeNode, rec: { names: string[] }): t.Expression {
+      const outer = scopeNodesOutward(p)[0]!;
+      void node;
+      const props = [t.objectProperty(t.identifier('env'), scopeExpr(p, outer))];
+      for (const n of rec.names) props.push(t.objectProperty(t.identifier(n), t.identifier('undefined')));
+      return t.objectExpression(props);
+    }
+    function hoistFunction(p: NodePath<t.FunctionDeclaration>, u: UnitInfo): void {
+      const id = p.node.id!;
+      const target = directFor(p.parentPath.scope.getBinding(id.name) ?? p.scope.getBinding(id.name));
+      if (!target) return;
+      const container = p.parentPath;
+      const node = p.node;
+      void u;
+      declEdits.push(() => {
+        const expr = t.functionExpression(node.id, node.params, node.body, node.generator, node.async);
+        t.inherits(expr, node);
+        // keep unit identity for the nested-unit pass
+        const info = units.get(node);
+        if (info) {
+          units.delete(node);
+          units.set(expr, info);
+          info.node = expr;
+        }
+        p.remove();
+        const stmt = t.expressionStatement(t.assignmentExpression('=', target, expr));
+        if (container.isBlockStatement() || container.isProgram()) (container.node as t.BlockStatement).body.unshift(stmt);
+        else if (container.isSwitchCase()) container.node.consequent.unshift(stmt);
+        else throw err(node, 'unsupported function declaration position');
+      });
+    }
+
+    function checkForbidden(u: UnitInfo): void {
+      u.path.traverse({
+        Function(p) {
+          if (!p.isArrowFunctionExpression()) p.skip();
+        },
+        Identifier(p) {
+          if (p.node.name === 'arguments' && p.isReferencedIdentifier() && !p.scope.getBinding('arguments'))
+            throw err(p.node, '`arguments` is not supported in a compiled tasklet generator: use a rest parameter (...args)');
+        },
+        WithStatement(p) {
+          throw err(p.node, '`with` is not supported in a compiled tasklet generator');
+        },
+        CallExpression(p) {
+          if (t.isIdentifier(p.node.callee, { name: 'eval' }) && !p.scope.getBinding('eval'))
+            throw err(p.node, 'direct eval is not supported in a compiled tasklet generator (it would need the locals as variables): use indirect (0, eval)(...) or move it to a plain function');
+        },
+        Super(p) {
+          throw err(p.node, '`super` is not supported in a compiled generator method: call a helper method through `this`, or mark the method /* @stackless native */');
+        },
+        MetaProperty(p) {
+          throw err(p.node, `${p.node.meta.name}.${p.node.property.name} is not supported in a compiled generator`);
+        },
+        AwaitExpression(p) {
+          throw err(p.node, 'await inside a generator is not supported');
+        },
+      });
+    }
+
+    // 5. Compile units innermost first, replace them by wrappers; convert closures.
+    const unitList = [...units.values()].sort((a, b) => depth(b.path) - depth(a.path));
+    const converted = new Set<t.Node>();
+    for (const u of unitList) {
+      convertClosuresIn(u);
+      compileUnit(u);
+    }
+    insertSupport();
+
+    function convertClosuresIn(u: UnitInfo): void {
+      // Functions/classes directly in u's code whose body reaches a frame through $e.
+      const found: NodePath[] = [];
+      u.path.traverse({
+        Function(p) {
+          if (p.node === u.node) return;
+          if (!units.has(p.node) && !p.isObjectMethod() && !p.isClassMethod() && !p.isClassPrivateMethod()) {
+            if (usesEnv(p.node)) found.push(p);
+          }
+          p.skip();
+        },
+        Class(p) {
+          if (usesEnv(p.node)) found.push(p);
+          p.skip();
+        },
+      });
+      for (const p of found) {
+        if (converted.has(p.node)) continue;
+        converted.add(p.node);
+        const k = ++counter;
+        const fname = `mk$${k}`;
+        const label = t.isFunction(p.node) || t.isClass(p.node) ? ((p.node as t.FunctionExpression).id?.name ?? `<closure${k}>`) : `<closure${k}>`;
+        const fnId = uniqueId(`${opts.modulePath}#${u.qname}.${label}`);
+        ids.push(fnId);
+        const env = scopeExpr(p, scopeNodesOutward(p)[0]!);
+        const expr = t.isFunctionDeclaration(p.node) ? t.functionExpression(p.node.id, p.node.params, p.node.body, p.node.generator, p.node.async)
+          : t.isClassDeclaration(p.node) ? t.classExpression(p.node.id, p.node.superClass, p.node.body, p.node.decorators ?? []) : (p.node as t.Expression);
+        support.push(t.functionDeclaration(t.identifier(fname), [t.identifier('$e')], t.blockStatement([t.returnStatement(expr)])));
+        support.push(t.variableDeclaration('const', [t.variableDeclarator(t.identifier(`${fname}$i`),
+          t.callExpression(t.memberExpression(t.identifier('$rt'), t.identifier('closureInfo')), [t.stringLiteral(fnId), t.stringLiteral(hash(p.node)), t.identifier(fname)]))]));
+        p.replaceWith(t.inherits(t.callExpression(t.memberExpression(t.identifier('$rt'), t.identifier('closure')), [
+          t.callExpression(t.identifier(fname), [env]), t.identifier(`${fname}$i`), t.cloneNode(env),
+        ]), p.node));
+        p.skip();
+      }
+    }
+
+    function compileUnit(u: UnitInfo): void {
+      const node = u.node;
+      const fnId = uniqueId(`${opts.modulePath}#${u.qname}`);
+      ids.push(fnId);
+      const codeHash = hash(node);
+      const body = node.body as t.BlockStatement;
+      const em = new Emitter({ preempt: opts.preempt, filename: opts.filename });
+      const mname = `${u.tag}$m`;
+      const res = em.emit(body, mname);
+      fixNativeCatches(res.machine);
+      const cname = `${u.tag}$F`;
+      const params = u.paramFields.map((_, i) => t.identifier(`a${i}`));
+      const ctorBody: t.Statement[] = [
+        t.expressionStatement(t.callExpression(t.super(), [t.identifier('e'), t.identifier('s')])),
+      ];
+      const assigned = new Set<string>();
+      u.paramFields.forEach((f, i) => {
+        assigned.add(f);
+        ctorBody.push(t.expressionStatement(t.assignmentExpression('=', mem(t.thisExpression(), f), params[i]!)));
+      });
+      for (const f of [...u.fields, ...res.temps]) {
+        if (assigned.has(f)) continue;
+        assigned.add(f);
+        ctorBody.push(t.expressionStatement(t.assignmentExpression('=', mem(t.thisExpression(), f), t.identifier('undefined'))));
+      }
+      const cls = t.classDeclaration(t.identifier(cname), t.memberExpression(t.identifier('$rt'), t.identifier('Frame')), t.classBody([
+        t.classMethod('constructor', t.identifier('constructor'), [t.identifier('e'), t.identifier('s'), ...params], t.blockStatement(ctorBody)),
+      ]));
+      support.push(res.machine, cls);
+      support.push(t.expressionStatement(t.callExpression(t.memberExpression(t.identifier('$rt'), t.identifier('unit')), [
+        t.stringLiteral(fnId), t.stringLiteral(codeHash), t.identifier(mname), res.tries, t.identifier(cname),
+      ])));
+
+      // The wrapper: same params (evaluated natively at call time, like a generator's), returns a new frame.
+      const isRoot = u.path === root;
+      const paramNames = u.node.params.flatMap((p) => Object.keys(t.getBindingIdentifiers(p)));
+      const newFrame = (env: t.Expression): t.BlockStatement =>
+        t.blockStatement([t.returnStatement(t.newExpression(t.identifier(cname), [env, t.thisExpression(), ...paramNames.map((n) => t.identifier(n))]))]);
+      const p = u.path;
+      if (p.isClassMethod() || p.isObjectMethod()) {
+        const envExpr = isRoot ? t.identifier('undefined') : scopeExpr(p, scopeNodesOutward(p)[0]!);
+        const n = p.node as t.ClassMethod | t.ObjectMethod;
+        n.generator = false;
+        n.body = newFrame(envExpr);
+        if (!isRoot) markEnvUse(p);
+        return;
+      }
+      const fn = node as t.FunctionDeclaration | t.FunctionExpression;
+      if (isRoot) {
+        fn.generator = false;
+        fn.body = newFrame(t.identifier('undefined'));
+        return;
+      }
+      // nested: a converted closure whose env is the creating scope
+      const wrapper = t.functionExpression(fn.id, fn.params, newFrame(t.identifier('$e')));
+      const k = ++counter;
+      const fname = `mk$${k}`;
+      const wid = uniqueId(`${opts.modulePath}#${u.qname}<wrapper>`);
+      support.push(t.functionDeclaration(t.identifier(fname), [t.identifier('$e')], t.blockStatement([t.returnStatement(wrapper)])));
+      support.push(t.variableDeclaration('const', [t.variableDeclarator(t.identifier(`${fname}$i`),
+        t.callExpression(t.memberExpression(t.identifier('$rt'), t.identifier('closureInfo')), [t.stringLiteral(wid), t.stringLiteral(codeHash), t.identifier(fname)]))]));
+      const fp = findPath(fn);
+      const env = scopeExpr(fp, scopeNodesOutward(fp)[0]!);
+      fp.replaceWith(t.inherits(t.callExpression(t.memberExpression(t.identifier('$rt'), t.identifier('closure')), [
+        t.callExpression(t.identifier(fname), [env]), t.identifier(`${fname}$i`), t.cloneNode(env),
+      ]), fn));
+    }
+
+    function findPath(n: t.Node): NodePath {
+      let found: NodePath | null = null;
+      root.traverse({
+        enter(p) {
+          if (p.node === n) {
+            found = p;
+            p.stop();
+          }
+        },
+      });
+      if (found === null) {
+        // the unit was hoisted into its container (function declaration): search from the program
+        program.traverse({
+          enter(p) {
+            if (p.node === n) {
+              found = p;
+              p.stop();
+            }
+          },
+        });
+      }
+      if (found === null) throw err(n, 'internal: nested generator not found');
+      return found;
+    }
+    function markEnvUse(_p: NodePath): void {
+      /* a nested generator method's wrapper references $f/$e: its class is converted by usesEnv */
+    }
+
+    function insertSupport(): void {
+      // Support code goes at the top of the statement list holding the root (so it exists
+      // before any call, including calls to hoisted function declarations).
+      let stmt: NodePath | null = root;
+      while (stmt && !(stmt.parentPath && (stmt.parentPath.isProgram() || stmt.parentPath.isBlockStatement() || stmt.parentPath.isSwitchCase())))
+        stmt = stmt.parentPath;
+      if (!stmt) throw err(root.node, 'internal: no statement for the generator');
+      const container = stmt.parentPath!;
+      if (container.isProgram()) {
+        const body = container.node.body;
+        let i = 0;
+        while (i < body.length && t.isImportDeclaration(body[i])) i++;
+        body.splice(i, 0, ...support);
+      } else if (container.isBlockStatement()) {
+        container.node.body.unshift(...support);
+      } else {
+        (container.node as t.SwitchCase).consequent.unshift(...support);
+      }
+    }
+  }
+
+  function depth(p: NodePath): number {
+    let d = 0;
+    for (let q: NodePath | null = p; q; q = q.parentPath) d++;
+    return d;
+  }
+}
+
+/** Does the function/class code reference `$e` or `$f` (i.e. a frame)? */
+function usesEnv(n: t.Node): boolean {
+  let found = false;
+  const walk = (x: t.Node): void => {
+    if (found) return;
+    if (t.isIdentifier(x) && (x.name === '$e' || x.name === '$f')) {
+      found = true;
+      return;
+    }
+    for (const key of t.VISITOR_KEYS[x.type] ?? []) {
+      const v = (x as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(v)) for (const c of v) { if (c && typeof c === 'object') walk(c as t.Node); }
+      else if (v && typeof v === 'object') walk(v as t.Node);
+    }
+  };
+  walk(n);
+  return found;
+}
+
+/** Identifier paths named `name` in the assignment target of a constant violation. */
+function lvalIdentifiers(c: NodePath, name: string): NodePath<t.Identifier>[] {
+  const out: NodePath<t.Identifier>[] = [];
+  let target: NodePath | null = null;
+  if (c.isAssignmentExpression()) target = c.get('left');
+  else if (c.isUpdateExpression()) target = c.get('argument');
+  else if (c.isForInStatement() || c.isForOfStatement()) target = c.get('left') as NodePath;
+  else if (c.isIdentifier()) target = c;
+  if (!target) return out;
+  if (target.isIdentifier()) {
+    if (target.node.name === name) out.push(target);
+    return out;
+  }
+  target.traverse({
+    Identifier(p) {
+      if (p.node.name !== name) return;
+      const parent = p.parentPath;
+      if (parent.isObjectProperty() && p.key === 'key' && !parent.node.computed) return;
+      if (parent.isMemberExpression() && p.key === 'property' && !parent.node.computed) return;
+      out.push(p);
+    },
+    Function(p) {
+      p.skip();
+    },
+  });
+  return out;
+}
+
+/** Native (non-exploded) catch clauses with a frame-field parameter: `catch ($c) { $f.$e = $c; ... }`. */
+function fixNativeCatches(machine: t.Node): void {
+  const walk = (x: t.Node): void => {
+    if (t.isCatchClause(x) && x.param && !t.isIdentifier(x.param)) {
+      const lv = x.param as t.LVal;
+      x.param = t.identifier('$c');
+      x.body.body.unshift(t.expressionStatement(t.assignmentExpression('=', lv, t.identifier('$c'))));
+    }
+    if (t.isFunction(x) && !t.isFunctionDeclaration(x)) return;
+    for (const key of t.VISITOR_KEYS[x.type] ?? []) {
+      const v = (x as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(v)) for (const c of v) { if (c && typeof c === 'object') walk(c as t.Node); }
+      else if (v && typeof v === 'object') walk(v as t.Node);
+    }
+  };
+  walk(machine);
+}
+
+function unitName(p: FnPath): string {
+  const n = p.node;
+  if (t.isFunctionDeclaration(n) || t.isFunctionExpression(n)) {
+    if (n.id) return n.id.name;
+    const parent = p.parentPath;
+    if (parent?.isVariableDeclarator() && t.isIdentifier(parent.node.id)) return parent.node.id.name;
+    if (parent?.isAssignmentExpression() && t.isMemberExpression(parent.node.left) && t.isIdentifier(parent.node.left.property))
+      return parent.node.left.property.name;
+    if (parent?.isObjectProperty() && t.isIdentifier(parent.node.key)) return parent.node.key.name;
+    return '<anonymous>';
+  }
+  const key = (n as t.ObjectMethod | t.ClassMethod).key;
+  const keyName = t.isIdentifier(key) ? key.name : t.isStringLiteral(key) ? key.value : t.isNumericLiteral(key) ? String(key.value) : '<computed>';
+  if (t.isClassMethod(n)) {
+    const cls = p.parentPath?.parentPath;
+    let cname = '<class>';
+    if (cls && (cls.isClassDeclaration() || cls.isClassExpression())) {
+      if (cls.node.id) cname = cls.node.id.name;
+      else if (cls.parentPath?.isVariableDeclarator() && t.isIdentifier(cls.parentPath.node.id)) cname = cls.parentPath.node.id.name;
+    }
+    return `${cname}${n.static ? '.' : '.prototype.'}${keyName}`.replace('.prototype.', '.');
+  }
+  const obj = p.parentPath;
+  let oname = '<object>';
+  if (obj?.parentPath?.isVariableDeclarator() && t.isIdentifier(obj.parentPath.node.id)) oname = obj.parentPath.node.id.name;
+  return `${oname}.${keyName}`;
+}
+
+function safe(name: string): string {
+  return name.replace(/[^A-Za-z0-9_$]/g, '_');
+}
