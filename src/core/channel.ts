@@ -2,7 +2,7 @@ import { Bomb } from './bomb.js';
 import { callChannelCallback } from './callbacks.js';
 import { BlockTrapError, CallbackError, ChannelClosedError, InternalError, StopIteration, TaskletExit } from './errors.js';
 import type { Trap } from './frame.js';
-import { GenOp, launch, Op, SUSPEND } from './op.js';
+import { GenOp, ImmediateOp, launch, Op, SUSPEND } from './op.js';
 import { checkSwitchTrap, park, unpark } from './park.js';
 import { append, switchTo, unlink } from './ring.js';
 import { sched } from './scheduler.js';
@@ -43,6 +43,9 @@ export class Channel<T = unknown> implements Waitable {
   _closing = false;
   /** Optional debugging name. */
   name: string | null;
+  /** @internal Cached operations (see ChannelOp). */
+  _sendOp: ChannelOp<void> | null = null;
+  _recvOp: ChannelOp<unknown> | null = null;
 
   constructor(options?: { name?: string }) {
     this.id = nextChannelId++;
@@ -53,12 +56,14 @@ export class Channel<T = unknown> implements Waitable {
 
   /** Send `value`; blocks until a receiver takes it. */
   send(value: T): Op<void> {
-    return launch(new ChannelOp<void>(this, SEND, value));
+    const op = (this._sendOp ??= new ChannelOp<void>(this, SEND));
+    op.payload = value;
+    return launch(op);
   }
 
   /** Receive a value; blocks until a sender offers one. Raises what sendException sent. */
   receive(): Op<T> {
-    return launch(new ChannelOp<T>(this, RECEIVE, undefined));
+    return launch((this._recvOp ??= new ChannelOp<T>(this, RECEIVE)) as Op<T>);
   }
 
   /** Make the receiver raise `new ErrorClass(...args)`. */
@@ -67,12 +72,12 @@ export class Channel<T = unknown> implements Waitable {
       throw new TypeError(
         'channel.send_exception needs Exception or string subclass as first parameter (an Error class); use sendThrow(error) for an instance',
       );
-    return launch(new ChannelOp<void>(this, SEND, new Bomb(new ErrorClass(...args))));
+    return launch(withPayload(new ChannelOp<void>(this, SEND), new Bomb(new ErrorClass(...args))));
   }
 
   /** Make the receiver raise `error` (an existing error instance, stack trace kept). */
   sendThrow(error: unknown): Op<void> {
-    return launch(new ChannelOp<void>(this, SEND, new Bomb(error)));
+    return launch(withPayload(new ChannelOp<void>(this, SEND), new Bomb(error)));
   }
 
   /** Send every item of `items` in turn; returns how many were sent. */
@@ -296,17 +301,30 @@ function isExitClass(c: Function): boolean {
   return c === TaskletExit || c.prototype instanceof TaskletExit;
 }
 
-class ChannelOp<R> extends Op<R> {
+function withPayload<R>(op: ChannelOp<R>, payload: unknown): ChannelOp<R> {
+  op.payload = payload;
+  return op;
+}
+
+/**
+ * send/receive. The action happens in `[Symbol.iterator]()` (called by `yield*` right after
+ * the operation is created) and the shared stateless DONE_ITER/RESUME_ITER finish it, so a
+ * channel keeps one cached operation per direction and nothing is allocated per message.
+ * Safe because an operation must be performed before the next is created (checked).
+ */
+class ChannelOp<R> extends ImmediateOp<R> {
+  payload: unknown = undefined;
   constructor(
-    private readonly ch: Channel<unknown>,
+    private readonly ch: Channel<any>, // eslint-disable-line @typescript-eslint/no-explicit-any
     private readonly dir: Direction,
-    private readonly payload: unknown,
   ) {
     super();
   }
-  protected start(): R | typeof SUSPEND {
+  protected act(): R | typeof SUSPEND {
     if (sched.inCallback !== null) throw new CallbackError('Recursive channel call due to callbacks!');
-    return this.ch._action(this.dir, this.payload) as R | typeof SUSPEND;
+    const payload = this.payload;
+    this.payload = undefined;
+    return this.ch._action(this.dir, payload) as R | typeof SUSPEND;
   }
   toString(): string {
     return `${this.ch}.${this.dir === SEND ? 'send' : 'receive'}()`;

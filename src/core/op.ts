@@ -4,6 +4,38 @@ import { DONE_RESULT, SWITCH_RESULT, type Trap } from './frame.js';
 import { sched } from './scheduler.js';
 import { drive } from './trampoline.js';
 
+/**
+ * Stateless iterators for operations that act inside `[Symbol.iterator]()` (the hot channel
+ * operations): after the action, `yield*` drives one of these. DONE_ITER returns the result
+ * parked in its slot (read at once by yield*); RESUME_ITER finishes a switched-away operation
+ * with the tasklet's tempval. Shared by every operation: nothing is allocated per call.
+ */
+export const DONE_ITER = {
+  value: undefined as unknown,
+  next(): IteratorResult<Trap, unknown> {
+    DONE_RESULT.value = DONE_ITER.value;
+    DONE_ITER.value = undefined;
+    return DONE_RESULT as IteratorReturnResult<unknown>;
+  },
+  throw(e: unknown): never {
+    throw e;
+  },
+};
+export const RESUME_ITER = {
+  first: true,
+  next(v?: unknown): IteratorResult<Trap, unknown> {
+    if (RESUME_ITER.first) {
+      RESUME_ITER.first = false;
+      return SWITCH_RESULT;
+    }
+    DONE_RESULT.value = v;
+    return DONE_RESULT as IteratorReturnResult<unknown>;
+  },
+  throw(e: unknown): never {
+    throw e;
+  },
+};
+
 /** Returned by `Op.start()` when the operation switched to another tasklet. */
 export const SUSPEND: unique symbol = Symbol('suspend');
 
@@ -21,9 +53,10 @@ export const SUSPEND: unique symbol = Symbol('suspend');
  * once, running other tasklets as needed, and keeps its result in `value`.
  */
 export abstract class Op<T> implements Iterator<Trap, T, unknown> {
-  /** 'created' → 'waiting' (switched away) → 'done'. Writer: this class only. */
-  private _opState: 'created' | 'waiting' | 'done' = 'created';
-  private _result: T | undefined = undefined;
+  /** @internal 'created' → 'waiting' (switched away) → 'done'. Writer: this file only. */
+  _opState: 'created' | 'waiting' | 'done' = 'created';
+  /** @internal */
+  _result: T | undefined = undefined;
 
   [Symbol.iterator](): Iterator<Trap, T, unknown> {
     return this;
@@ -68,6 +101,12 @@ export abstract class Op<T> implements Iterator<Trap, T, unknown> {
     throw error;
   }
 
+  /** @internal Caller: performNow, for operations whose iterator is not the op itself. */
+  _settle(v: unknown): void {
+    this._opState = 'done';
+    this._result = v as T;
+  }
+
   /** The result of an operation that already completed (plain code executes operations at once). */
   get value(): T {
     if (this._opState !== 'done')
@@ -87,6 +126,40 @@ export abstract class Op<T> implements Iterator<Trap, T, unknown> {
   protected resumeThrow(_error: unknown): void {}
 
   abstract toString(): string;
+}
+
+/**
+ * An operation that acts inside `[Symbol.iterator]()` (which `yield*` calls right after the
+ * operation is created) and is then finished by the shared stateless DONE_ITER/RESUME_ITER.
+ * Such operations keep no per-call state after acting, so the hot ones (send, receive,
+ * schedule) are cached and reused: nothing is allocated per call. Reuse is safe because an
+ * operation must be performed before the next one is created (launch() checks).
+ */
+export abstract class ImmediateOp<T> extends Op<T> {
+  override [Symbol.iterator](): Iterator<Trap, T, unknown> {
+    const s = sched;
+    if (s.unstarted === this) s.unstarted = null;
+    if (this._opState === 'done') {
+      // Performed already (plain code executes operations when they are created): hand the
+      // result to this yield* once, then the cached operation is fresh again.
+      this._opState = 'created';
+      DONE_ITER.value = this._result;
+      this._result = undefined;
+      return DONE_ITER as Iterator<Trap, T, unknown>;
+    }
+    const r = this.act();
+    if (r === SUSPEND) {
+      RESUME_ITER.first = true;
+      return RESUME_ITER as Iterator<Trap, T, unknown>;
+    }
+    DONE_ITER.value = r;
+    return DONE_ITER as Iterator<Trap, T, unknown>;
+  }
+  protected start(): never {
+    throw new InternalError(`${String(this)} acts in [Symbol.iterator]()`);
+  }
+  /** Perform the operation for sched.current: the result, or SUSPEND after switching away. */
+  protected abstract act(): T | typeof SUSPEND;
 }
 
 /**
@@ -140,6 +213,7 @@ export class GenOp<T> extends Op<T> {
  */
 export function launch<O extends Op<any>>(op: O): O { // eslint-disable-line @typescript-eslint/no-explicit-any
   const s = sched;
+  op._opState = 'created'; // cached operations (ImmediateOp) are reused
   if (s.inCallback !== null)
     throw new CallbackError(
       s.inCallback === 'channel'
@@ -181,12 +255,14 @@ export function launch<O extends Op<any>>(op: O): O { // eslint-disable-line @ty
 function performNow(op: Op<any>): void { // eslint-disable-line @typescript-eslint/no-explicit-any
   const s = sched;
   const main = s.main;
-  let r = op.next(undefined);
+  const it = op[Symbol.iterator]();
+  let r = it.next(undefined);
   while (r.done !== true) {
     drive();
     if (s.current !== main) throw new InternalError('main was not resumed after drive()');
     const v = main._tempval;
     main._tempval = undefined;
-    r = v instanceof Bomb ? op.throw(v.error) : op.next(v);
+    r = v instanceof Bomb ? it.throw!(v.error) : it.next(v);
   }
+  op._settle(r.value);
 }

@@ -1,7 +1,7 @@
 import { Bomb } from './bomb.js';
 import { UsageError } from './errors.js';
 import { CALL_RESULT, isFrame, type Frame, type Trap } from './frame.js';
-import { GenOp, launch, Op, SUSPEND } from './op.js';
+import { GenOp, ImmediateOp, launch, Op, SUSPEND } from './op.js';
 import { checkSwitchTrap, enterIdle, nextAfterLeaving } from './park.js';
 import { append, switchTo, unlink } from './ring.js';
 import { sched } from './scheduler.js';
@@ -41,7 +41,9 @@ export function switchTrap(delta = 0): number {
 export function schedule(): Op<Tasklet>;
 export function schedule<V>(retval: V): Op<V>;
 export function schedule(...args: unknown[]): Op<unknown> {
-  return launch(new ScheduleOp(args.length === 0 ? sched.current : args[0], false));
+  const op = scheduleOp;
+  op.retval = args.length === 0 ? sched.current : args[0];
+  return launch(op);
 }
 
 /**
@@ -51,28 +53,31 @@ export function schedule(...args: unknown[]): Op<unknown> {
 export function scheduleRemove(): Op<Tasklet>;
 export function scheduleRemove<V>(retval: V): Op<V>;
 export function scheduleRemove(...args: unknown[]): Op<unknown> {
-  return launch(new ScheduleOp(args.length === 0 ? sched.current : args[0], true));
+  const op = scheduleRemoveOp;
+  op.retval = args.length === 0 ? sched.current : args[0];
+  return launch(op);
 }
 
-class ScheduleOp extends Op<unknown> {
-  constructor(
-    private readonly retval: unknown,
-    private readonly remove: boolean,
-  ) {
+/** schedule / scheduleRemove: one cached instance each (see ImmediateOp). */
+class ScheduleOp extends ImmediateOp<unknown> {
+  retval: unknown = undefined;
+  constructor(private readonly remove: boolean) {
     super();
   }
-  protected start(): unknown {
+  protected act(): unknown {
+    const retval = this.retval;
+    this.retval = undefined;
     const cur = sched.current;
     if (!this.remove) {
-      if (cur._next === cur) return this.retval;
+      if (cur._next === cur) return retval;
       checkSwitchTrap();
-      cur._tempval = this.retval;
+      cur._tempval = retval;
       switchTo(cur._next!);
       return SUSPEND;
     }
-    if (cur._next === cur && cur === sched.main && sched.watchdogs.length === 0) return this.retval;
+    if (cur._next === cur && cur === sched.main && sched.watchdogs.length === 0) return retval;
     const next = nextAfterLeaving(cur, false, 'removed by scheduleRemove()');
-    cur._tempval = this.retval;
+    cur._tempval = retval;
     unlink(cur);
     if (next !== null) switchTo(next);
     else enterIdle();
@@ -82,6 +87,8 @@ class ScheduleOp extends Op<unknown> {
     return this.remove ? 'scheduleRemove()' : 'schedule()';
   }
 }
+const scheduleOp = new ScheduleOp(false);
+const scheduleRemoveOp = new ScheduleOp(true);
 
 /** Options of run(). Preemption (`timeout`) arrives with the compiled tier's ticks. */
 export interface RunOptions {
