@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { Channel } from '../core/channel.js';
+import * as coreOps from '../core/op.js';
 import { Op } from '../core/op.js';
 import { channelState, taskletState } from '../core/restore.js';
 import { sched } from '../core/scheduler.js';
@@ -16,6 +17,7 @@ import {
   FN_CLASS,
   FN_FUNCTION,
   OP_DONE,
+  OP_RESUME_VALUE,
   SMALL_INT_MAX,
   T_ATOMIC,
   T_BLOCK_TRAP,
@@ -39,6 +41,12 @@ class HoleRun {
 }
 
 const objectProto = Object.prototype;
+/**
+ * The core's shared iterator that finishes a switched-away operation with the tasklet's
+ * tempval (`yield*` over a hot channel/schedule operation leaves it as the frame's delegate).
+ * Looked up by name so this layer keeps working while core introduces it.
+ */
+const RESUME_ITER: unknown = (coreOps as Record<string, unknown>).RESUME_ITER ?? null;
 const arrayProto = Array.prototype;
 const hasOwn = Object.prototype.hasOwnProperty;
 
@@ -100,7 +108,7 @@ export class Encoder {
     if (Number.isInteger(n)) {
       if (n === 0 && 1 / n < 0) return w.byte(Tag.NEG_ZERO);
       if (n >= 0 && n <= SMALL_INT_MAX) return w.byte(Tag.SMALL_INT + n);
-      if (Number.isSafeInteger(n)) {
+      if (n > -0x10000000000000 && n < 0x10000000000000) {
         w.byte(Tag.INT);
         return w.zigzag(n);
       }
@@ -191,6 +199,11 @@ export class Encoder {
     }
     const proto = Object.getPrototypeOf(o) as object | null;
     if (proto === objectProto || proto === null) {
+      if (o === RESUME_ITER && RESUME_ITER !== null) {
+        this.ids.set(o, this.nextId++);
+        this.w.byte(Tag.OPERATION);
+        return this.w.byte(OP_RESUME_VALUE);
+      }
       this.checkSymbols(o);
       this.ids.set(o, this.nextId++);
       w.byte(proto === null ? Tag.NULL_OBJECT : Tag.OBJECT);

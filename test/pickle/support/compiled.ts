@@ -39,8 +39,8 @@ abstract class TestFrame implements CompiledFrame {
   }
 
   /** `yield* op` inside body(): start the operation. */
-  protected delegate(op: Iterator<unknown, unknown, unknown>): typeof DELEGATE {
-    this.dlg = op;
+  protected delegate(op: Iterable<unknown>): typeof DELEGATE {
+    this.dlg = op[Symbol.iterator]() as Iterator<unknown, unknown, unknown>;
     return DELEGATE;
   }
 
