@@ -513,11 +513,20 @@ export class Decoder {
     if (c.tag === Tag.CLOSURE) {
       const env = c.args![0];
       if (env === null || typeof env !== 'object') throw new PickleError(`corrupted pickle: the environment of closure ${c.code!.fnId} is not an object`);
-      const fn = c.code!.info.reviveClosure!(env);
+      let fn: unknown;
+      try {
+        fn = c.code!.info.reviveClosure!(env);
+      } catch (e) {
+        throw new PickleError(`unpickle: reviving closure ${c.code!.fnId} failed: ${(e as Error)?.message ?? String(e)}`);
+      }
       if (typeof fn !== 'function') throw new PickleError(`reviveClosure of ${c.code!.fnId} did not return a function`);
       return fn;
     }
-    return c.cls!.revive!(c.args![0] as never);
+    try {
+      return c.cls!.revive!(c.args![0] as never);
+    } catch (e) {
+      throw new PickleError(`unpickle: revive() of class ${c.cls!.name} failed: ${(e as Error)?.message ?? String(e)}`);
+    }
   }
 
   private buildFrame(c: Ctr): unknown {

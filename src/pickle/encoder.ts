@@ -69,6 +69,7 @@ export class Encoder {
   private readonly strings = new Map<string, number>();
   readonly codes = new Map<string, { index: number; hash: string }>();
   private readonly stack: unknown[] = [];
+  private readonly opResult = { result: undefined as unknown };
 
   encode(root: unknown): void {
     const stack = this.stack;
@@ -442,11 +443,12 @@ export class Encoder {
   }
 
   private operation(op: Op<unknown>): void {
-    const m = operationMode(op);
+    const out = this.opResult;
+    const m = operationMode(op, out);
     if (typeof m === 'string') throw new Refusal(op, `the operation ${String(op)}`, m);
     this.ids.set(op, this.nextId++);
     this.w.byte(Tag.OPERATION);
-    this.w.byte(m.mode);
-    if (m.mode === OP_DONE) this.stack.push(m.result);
+    this.w.byte(m);
+    if (m === OP_DONE) this.stack.push(out.result);
   }
 }

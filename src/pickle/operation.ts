@@ -25,21 +25,38 @@ interface OpInternals {
   frame?: unknown;
 }
 
-/** Caller: encoder. The mode to write, or a reason the operation cannot be pickled. */
-export function operationMode(op: Op<unknown>): { mode: number; result: unknown } | string {
+const CALL_OP = -1;
+const UNKNOWN = -2;
+const modeByClass = new Map<Function, number>();
+
+function classMode(op: Op<unknown>): number {
+  const ctor = op.constructor;
+  let m = modeByClass.get(ctor);
+  if (m === undefined) {
+    m = ctor.name === 'CallOp' ? CALL_OP : (WAITING_MODES[ctor.name] ?? UNKNOWN);
+    modeByClass.set(ctor, m);
+  }
+  return m;
+}
+
+/** Caller: encoder. The mode to write (the result is in `out.result`), or a reason it cannot be pickled. */
+export function operationMode(op: Op<unknown>, out: { result: unknown }): number | string {
   const o = op as unknown as OpInternals;
-  const cls = op.constructor.name;
-  if (cls === 'CallOp') {
+  const m = classMode(op);
+  out.result = undefined;
+  if (m === CALL_OP) {
     // A CallOp whose frame was pushed finishes with the callee's return value.
     if (o.frame === null || o.frame === undefined) return `${String(op)} has not started`;
-    return { mode: OP_RESUME_VALUE, result: undefined };
+    return OP_RESUME_VALUE;
   }
-  if (o._opState === 'done') return { mode: OP_DONE, result: o._result };
+  if (o._opState === 'done') {
+    out.result = o._result;
+    return OP_DONE;
+  }
   if (o._opState === 'created') return `${String(op)} was created but never performed`;
-  const mode = WAITING_MODES[cls];
-  if (mode === undefined)
-    return `${String(op)} (${cls}) runs a native generator or holds a resource; only channel, schedule, run, call, kill and throw operations can be suspended in a pickled frame`;
-  return { mode, result: undefined };
+  if (m === UNKNOWN)
+    return `${String(op)} (${op.constructor.name}) runs a native generator or holds a resource; only channel, schedule, run, call, kill and throw operations can be suspended in a pickled frame`;
+  return m;
 }
 
 /** An operation rebuilt by unpickle(), suspended in a restored frame. */
