@@ -22,7 +22,8 @@ interface ServerSpec {
 
 const SERVERS: ServerSpec[] = [
   { name: 'node:net', file: 'node-net.ts', kind: 'raw', note: 'baseline, callbacks' },
-  { name: 'stackless tcp', file: 'stackless-tcp.ts', kind: 'raw', note: 'tasklet per connection, readline/write/close' },
+  { name: 'stackless tcp', file: 'stackless-tcp.ts', kind: 'raw', note: 'stackless/io sockets: accept, readline, write, close' },
+  { name: 'stackless tcp (adapter)', file: 'stackless-tcp-adapter.ts', kind: 'raw', note: "the http layer's node:net adapter" },
   { name: 'node:http', file: 'node-http.ts', kind: 'http', note: 'baseline' },
   { name: 'fastify', file: 'fastify.ts', kind: 'http', note: 'baseline' },
   { name: 'stackless http', file: 'stackless-http.ts', kind: 'http', note: 'stackless/http, tasklet per connection' },
