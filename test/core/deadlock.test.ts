@@ -102,6 +102,26 @@ describe('deadlock (test_watchdog TestDeadlock)', () => {
     ch.checkInvariants();
   });
 
+  it('an error reaching main replaces a value main was handed but has not resumed to see (spec §4 death path)', () => {
+    const ch = new Channel<number>();
+    ch.preference = 0; // the sender continues after the hand-off; main is only queued
+    let sendReturned = false;
+    assert.throws(
+      () =>
+        runMain(function* () {
+          new Tasklet(function* () {
+            yield* ch.send(1);
+            sendReturned = true;
+            throw new ZeroDivisionError('after the hand-off');
+          }).setup();
+          return yield* ch.receive();
+        }),
+      /after the hand-off/,
+    );
+    assert.equal(sendReturned, true);
+    assert.equal(ch.balance, 0);
+  });
+
   it('test_tasklet_deadlock (item 137): a tasklet catches its Deadlock and wakes main', () => {
     const mc = new Channel<string>();
     const got = runMain(function* () {

@@ -13,7 +13,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
+  Bomb,
   Channel,
+  ChannelClosedError,
   checkInvariants,
   DeadlockError,
   getCurrent,
@@ -36,7 +38,31 @@ type Action =
   | { op: 'scheduleRemove' }
   | { op: 'kill'; target: number }
   | { op: 'insert'; target: number }
-  | { op: 'remove'; target: number };
+  | { op: 'remove'; target: number }
+  | { op: 'run'; target: number }
+  | { op: 'switch'; target: number }
+  | { op: 'throw'; target: number; pending: boolean }
+  | { op: 'killPending'; target: number }
+  | { op: 'sendException'; ch: number }
+  | { op: 'nestedRun' }
+  | { op: 'close'; ch: number }
+  | { op: 'open'; ch: number };
+
+/** A message sent as an exception (sendException): the receiver raises it. */
+class Msg extends Error {
+  constructor(readonly v: number) {
+    super(`message ${v}`);
+  }
+}
+/** Thrown into tasklets by the `throw` action. */
+class Injected extends Error {}
+
+/** The message id a tempval holds (a plain value, or a Bomb carrying a Msg), else null. */
+function messageIn(tempval: unknown): number | null {
+  if (typeof tempval === 'number') return tempval;
+  if (tempval instanceof Bomb && tempval.error instanceof Msg) return tempval.error.v;
+  return null;
+}
 
 interface Program {
   channels: { preference: -1 | 0 | 1; scheduleAll: boolean }[];
@@ -59,12 +85,24 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant('kill' as const), target: fc.nat(MAX_T - 1) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('insert' as const), target: fc.nat(MAX_T - 1) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('remove' as const), target: fc.nat(MAX_T - 1) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('run' as const), target: fc.nat(MAX_T - 1) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('switch' as const), target: fc.nat(MAX_T - 1) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ op: fc.constant('throw' as const), target: fc.nat(MAX_T - 1), pending: fc.boolean() }),
+  },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('killPending' as const), target: fc.nat(MAX_T - 1) }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('sendException' as const), ch: fc.nat(MAX_CH - 1) }) },
+  { weight: 1, arbitrary: fc.constant({ op: 'nestedRun' as const }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('close' as const), ch: fc.nat(MAX_CH - 1) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('open' as const), ch: fc.nat(MAX_CH - 1) }) },
 );
 
 const mainActionArb: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ op: fc.constant('send' as const), ch: fc.nat(MAX_CH - 1) }),
   fc.record({ op: fc.constant('recv' as const), ch: fc.nat(MAX_CH - 1) }),
   fc.constant({ op: 'schedule' as const }),
+  fc.record({ op: fc.constant('sendException' as const), ch: fc.nat(MAX_CH - 1) }),
 );
 
 const programArb: fc.Arbitrary<Program> = fc.record({
@@ -94,6 +132,8 @@ function execute(p: Program): void {
   const sendFailed = new Set<number>();
   const received: number[] = [];
   const destroyed = new Set<number>();
+  /** A generator main that receives can be woken with a value and then get a propagated error. */
+  const fragileMain = p.mainForm === 'generator' && p.main.some((a) => a.op === 'recv');
 
   function checkAll(where: string): void {
     const st = checkInvariants();
@@ -134,15 +174,24 @@ function execute(p: Program): void {
     }
   }
 
+  /** Caller: kill/throw actions. Their bomb replaces the target's tempval (see `destroyed`). */
+  function wipe(target: Tasklet, self: Tasklet | null): void {
+    if (target === self || !target.alive) return;
+    const v = messageIn(target.tempval);
+    if (v !== null) destroyed.add(v);
+  }
+
   function* act(a: Action, self: Tasklet | null): Generator<Trap, void, unknown> {
     switch (a.op) {
-      case 'send': {
+      case 'send':
+      case 'sendException': {
         const v = nextValue++;
         const ch = chOf(a.ch);
         senderOf.set(v, getCurrent());
         pending.set(getCurrent(), 'send');
         try {
-          yield* ch.send(v);
+          if (a.op === 'send') yield* ch.send(v);
+          else yield* ch.sendException(Msg, v);
         } catch (e) {
           sendFailed.add(v);
           throw e;
@@ -152,7 +201,13 @@ function execute(p: Program): void {
       }
       case 'recv': {
         pending.set(getCurrent(), 'recv');
-        const v = yield* chOf(a.ch).receive();
+        let v: number;
+        try {
+          v = yield* chOf(a.ch).receive();
+        } catch (e) {
+          if (!(e instanceof Msg)) throw e;
+          v = e.v;
+        }
         assert.equal(typeof v, 'number');
         received.push(v);
         return;
@@ -167,10 +222,42 @@ function execute(p: Program): void {
         const target = tasklets[a.target % tasklets.length]!;
         // The kill replaces the target's tempval: a woken receiver's value that it has not
         // resumed to see yet, or a blocked sender's value in flight, is gone (Stackless too).
-        if (target !== self && typeof target.tempval === 'number') destroyed.add(target.tempval);
+        wipe(target, self);
         yield* target.kill();
         return;
       }
+      case 'killPending': {
+        const target = tasklets[a.target % tasklets.length]!;
+        wipe(target, self);
+        yield* target.kill({ pending: true });
+        return;
+      }
+      case 'throw': {
+        const target = tasklets[a.target % tasklets.length]!;
+        // Thrown into an unstarted tasklet, the error is uncaught and goes to the innermost
+        // watchdog. If that is a generator main woken with a value it has not seen yet, the
+        // error replaces the value (Stackless semantics, pinned in deadlock.test.ts), which
+        // this ledger cannot attribute: skip that combination.
+        if (fragileMain && target.alive && target.depth === 0) return;
+        wipe(target, self);
+        yield* target.throw(new Injected(), { pending: a.pending });
+        return;
+      }
+      case 'run':
+        yield* tasklets[a.target % tasklets.length]!.run();
+        return;
+      case 'switch':
+        yield* tasklets[a.target % tasklets.length]!.switch();
+        return;
+      case 'nestedRun':
+        yield* run();
+        return;
+      case 'close':
+        chOf(a.ch).close();
+        return;
+      case 'open':
+        chOf(a.ch).open();
+        return;
       case 'insert':
         tasklets[a.target % tasklets.length]!.insert();
         return;
@@ -202,8 +289,21 @@ function execute(p: Program): void {
     tasklets.push(new Tasklet(body, undefined, { name: `t${i}` }).setup(actions, i));
   });
 
+  /** run() until it returns normally; Injected errors that killed a tasklet pop out of it. */
+  function runAll(): void {
+    for (let i = 0; i < 100; i++) {
+      try {
+        run();
+        return;
+      } catch (e) {
+        if (!(e instanceof Injected)) throw e;
+      }
+    }
+    assert.fail('run() kept raising');
+  }
+
   if (p.mainForm === 'plain') {
-    run();
+    runAll();
   } else {
     runMain(function* () {
       for (const a of p.main) {
@@ -211,20 +311,27 @@ function execute(p: Program): void {
         try {
           yield* act(a, null);
         } catch (e) {
-          if (!(e instanceof DeadlockError)) throw e;
+          if (!(e instanceof DeadlockError || e instanceof Injected || e instanceof ChannelClosedError)) throw e;
         }
       }
-      yield* run();
+      try {
+        yield* run();
+      } catch (e) {
+        if (!(e instanceof Injected)) throw e;
+      }
     });
     // main may have left tasklets runnable (e.g. after a hand-off with preference -1)
-    run();
+    runAll();
   }
   checkAll('after run()');
 
   // No loss, no duplication. A receiver that was woken with a value but not resumed yet
   // (scheduleAll/preference put it in the ring, then someone removed it) still holds it.
   const held = new Map<number, Tasklet>();
-  for (const t of tasklets) if (t.alive && typeof t.tempval === 'number') held.set(t.tempval, t);
+  for (const t of tasklets) {
+    const v = t.alive ? messageIn(t.tempval) : null;
+    if (v !== null) held.set(v, t);
+  }
   const seen = new Set<number>();
   for (const v of received) {
     assert.ok(!seen.has(v), `value ${v} received twice`);
@@ -239,15 +346,23 @@ function execute(p: Program): void {
     );
   for (const [v, sender] of senderOf) {
     if (seen.has(v) || destroyed.has(v) || sendReturned.has(v) || sendFailed.has(v)) continue;
+    if (held.has(v) && held.get(v) !== sender) continue; // handed over; the sender has not resumed
     // neither delivered nor failed: still in flight, held by its blocked sender
     assert.equal(sender.status, 'blocked', `value ${v} is lost: its sender is ${sender.status}`);
-    assert.equal(sender.tempval, v);
+    assert.equal(messageIn(sender.tempval), v);
   }
 
   // Clean up: kill whatever is blocked or paused; afterwards nothing is queued.
-  for (const t of tasklets) if (t.alive) t.kill();
-  for (const t of tasklets) if (t.alive) t.kill();
-  run();
+  for (let round = 0; round < 3; round++)
+    for (const t of tasklets)
+      if (t.alive) {
+        try {
+          t.kill();
+        } catch (e) {
+          if (!(e instanceof Injected)) throw e;
+        }
+      }
+  runAll();
   for (const c of channels) {
     assert.equal(c.balance, 0);
     c.checkInvariants();
