@@ -362,7 +362,9 @@ export class Encoder {
   }
 
   private refuseObject(o: object, proto: object | null): never {
-    const cls = (proto as { constructor?: { name?: string } } | null)?.constructor?.name || 'Object';
+    const tagName = Object.prototype.toString.call(o).slice(8, -1);
+    const ctorName = (proto as { constructor?: { name?: string } } | null)?.constructor?.name || 'Object';
+    const cls = ctorName === 'Object' && tagName !== 'Object' ? tagName : ctorName;
     if (o instanceof Promise)
       throw new Refusal(o, 'a Promise', 'a pending result lives in another process; wait for it before pickling, or send results over a channel');
     if (o instanceof WeakMap || o instanceof WeakSet || o instanceof WeakRef)

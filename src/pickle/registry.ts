@@ -12,6 +12,7 @@ import {
   TaskletStateError,
   UsageError,
 } from '../core/errors.js';
+import { ArrayIter, KeysIter, ProtocolIter, StringIter } from '../compiler/iterators.js';
 import { PickleError } from './pickle-error.js';
 
 /** The `__reduce__` equivalent: a method returning the picklable state of an instance. */
@@ -126,3 +127,9 @@ for (const [E, name] of [
   registerClass(E as AnyClass, { name });
 registerClass(TaskletExit, { name: 'stackless.TaskletExit' });
 registerClass(Bomb, { name: 'stackless.Bomb' });
+// The compiler's loop iterators are plain data (ProtocolIter only when its iterator is, e.g. a
+// compiled generator frame): a tasklet suspended inside a for-of / for-in loop pickles.
+registerClass(ArrayIter, { name: 'stackless.ArrayIter' });
+registerClass(StringIter, { name: 'stackless.StringIter' });
+registerClass(KeysIter, { name: 'stackless.KeysIter' });
+registerClass(ProtocolIter, { name: 'stackless.ProtocolIter' });
