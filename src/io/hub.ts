@@ -8,6 +8,7 @@ import { schedule } from '../core/scheduling.js';
 import { Tasklet } from '../core/tasklet.js';
 import { liveTasklets, describeTasklets } from './inspect.js';
 import { track } from './registry.js';
+import { closeAllResources } from './resources.js';
 import { Waiter, type WaitOwner } from './waiter.js';
 
 /**
@@ -239,9 +240,10 @@ export function spawnNamed<A extends unknown[]>(
 /**
  * Run `body` as the main tasklet with the event loop integrated: tasklets may sleep, wait
  * for promises and do socket I/O; the process stays alive while they wait. Resolves with
- * body's result (rejects with its error) once the body has ended and every other tasklet
- * the hub knows (spawned, waiting on I/O, runnable) has been killed, so their `finally`
- * blocks ran and nothing keeps the process alive. A main blocked on a channel or primitive
+ * body's result (rejects with its error) once the body has ended, every other tasklet
+ * the hub knows (spawned, waiting on I/O, runnable) has been killed (their `finally` blocks
+ * run) and every socket and server still open has been closed, so nothing keeps the
+ * process alive. A main blocked on a channel or primitive
  * with nothing runnable and no I/O pending gets a DeadlockError that names the blocked
  * tasklets.
  */
@@ -259,6 +261,7 @@ export function main<R>(body: () => Generator<Trap, R, unknown>): Promise<R> {
       throw e;
     } finally {
       yield* shutdown();
+      closeAllResources();
     }
   };
   let p: Promise<R>;

@@ -23,3 +23,8 @@ export {
   QueueFullError,
   QueueEmptyError,
 } from './errors.js';
+export { Socket } from './socket.js';
+export { Server, listen, listenTls, type ListenAddress } from './server.js';
+export { connect, connectTls, type ConnectAddress } from './connect.js';
+export { StreamReader, type ReadOptions } from './stream-reader.js';
+export { StreamWriter, type WriteOptions } from './stream-writer.js';

@@ -50,7 +50,7 @@ export class Waiter implements Waitable {
 
   constructor(
     readonly kind: WaitKind,
-    readonly what: string,
+    private readonly _what: string | (() => string),
     readonly external: boolean,
     private readonly owner: WaitOwner | null,
   ) {}
@@ -141,6 +141,11 @@ export class Waiter implements Waitable {
       this.timer = null;
     }
     this.onTimeout = null;
+  }
+
+  /** What is awaited ("recv() on 127.0.0.1:5000"); computed on demand. */
+  get what(): string {
+    return typeof this._what === 'string' ? this._what : this._what();
   }
 
   /** @internal */

@@ -121,7 +121,7 @@ describe('hub: timeouts', () => {
   useCleanScheduler();
 
   it('withTimeout raises TimeoutError when the operation is too slow, returns its result otherwise', async () => {
-    const clock = useVirtualClock();
+    useVirtualClock();
     try {
       const r = await main(function* () {
         const log: unknown[] = [];

@@ -1,0 +1,203 @@
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { Bomb } from '../core/bomb.js';
+import { launch, Op, SUSPEND } from '../core/op.js';
+import { fromNodeError, SocketClosedError } from './errors.js';
+import { addResource, removeResource } from './resources.js';
+import { Socket } from './socket.js';
+import { stats } from './stats.js';
+import { TimeoutError } from './timeout.js';
+import { Waiter, type WaitOwner } from './waiter.js';
+
+/** Where to listen: a TCP port (0 = any free port) and host, or a Unix socket path. */
+export type ListenAddress = { port: number; host?: string; backlog?: number } | { path: string; backlog?: number };
+
+/**
+ * A listening socket. accept() blocks the calling tasklet until a connection arrives.
+ * Connections that arrive while nobody accepts wait in a queue (already wrapped, so their
+ * errors are handled); close() stops listening and closes the queued ones.
+ *
+ * Invariants:
+ *  - status 'listening' → 'closed'; stats.servers counts listening servers.
+ *  - `acceptor !== null` ⇒ `queue` is empty (a connection goes straight to the acceptor).
+ */
+export class Server implements WaitOwner {
+  status: 'listening' | 'closed' = 'listening';
+  private readonly queue: Socket[] = [];
+  private acceptor: Waiter | null = null;
+
+  /** @internal Use listen()/listenTls(). */
+  constructor(
+    readonly raw: net.Server,
+    readonly secure: boolean,
+  ) {
+    stats.servers++;
+    addResource(this);
+    raw.on(secure ? 'secureConnection' : 'connection', (s: net.Socket) => this.onConnection(s));
+    raw.on('error', () => {});
+    if (secure) raw.on('tlsClientError', () => {});
+  }
+
+  /** Wait for the next connection. `{ timeout }` raises TimeoutError. */
+  accept(options?: { timeout?: number | null }): Op<Socket> {
+    return launch(new AcceptOp(this, options?.timeout ?? null));
+  }
+
+  /** Stop listening; close queued connections; a waiting accept() raises SocketClosedError. */
+  close(): void {
+    if (this.status === 'closed') return;
+    this.status = 'closed';
+    stats.servers--;
+    removeResource(this);
+    this.raw.close();
+    for (const s of this.queue.splice(0)) s.close();
+    const w = this.acceptor;
+    this.acceptor = null;
+    if (w !== null) w.fail(new SocketClosedError(`accept() on ${this}: the server was closed`));
+  }
+
+  /** The bound address ({ port, address, family }) or the Unix socket path. */
+  address(): net.AddressInfo | string | null {
+    return this.raw.address();
+  }
+
+  /** The bound TCP port. */
+  get port(): number {
+    const a = this.raw.address();
+    if (a === null || typeof a === 'string') throw new TypeError(`${this} is not a TCP server`);
+    return a.port;
+  }
+
+  /** Connections accepted by the kernel and not yet taken with accept(). */
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  toString(): string {
+    const a = this.raw.address();
+    return `Server(${a === null ? 'closed' : typeof a === 'string' ? a : `${a.address}:${a.port}`})`;
+  }
+
+  private onConnection(raw: net.Socket): void {
+    if (this.status !== 'listening') {
+      raw.destroy();
+      return;
+    }
+    const s = new Socket(raw);
+    const w = this.acceptor;
+    if (w !== null) {
+      this.acceptor = null;
+      w.wake(s);
+    } else this.queue.push(s);
+  }
+
+  /** @internal Caller: AcceptOp. */
+  _take(): Socket | null {
+    if (this.status === 'closed') throw new SocketClosedError(`accept() on ${this}: the server is closed`);
+    return this.queue.shift() ?? null;
+  }
+
+  /** @internal */
+  _park(timeoutMs: number | null): void {
+    if (this.acceptor !== null)
+      throw new SocketClosedError(`accept() on ${this}: another tasklet is already accepting; accept from one tasklet`);
+    const w = new Waiter('server', () => `accept() on ${this}`, true, this);
+    w.parkCurrent(timeoutMs, () => new Bomb(new TimeoutError(`accept() on ${this} timed out after ${timeoutMs} ms`, timeoutMs)));
+    this.acceptor = w;
+  }
+
+  /** @internal Caller: the acceptor's Waiter (timeout, kill). */
+  detach(w: Waiter): void {
+    if (this.acceptor === w) this.acceptor = null;
+  }
+}
+
+class AcceptOp extends Op<Socket> {
+  constructor(
+    private readonly server: Server,
+    private readonly timeoutMs: number | null,
+  ) {
+    super();
+  }
+  protected start(): Socket | typeof SUSPEND {
+    const s = this.server._take();
+    if (s !== null) return s;
+    this.server._park(this.timeoutMs);
+    return SUSPEND;
+  }
+  toString(): string {
+    return `accept() on ${this.server}`;
+  }
+}
+
+/**
+ * Listen on `port` (0: any free port; read it from server.port) and `host` (default
+ * 127.0.0.1), or on a Unix socket `{ path }`. Blocks the tasklet until bound; raises a typed
+ * IoError (code EADDRINUSE, EACCES...) if binding fails. Connections are half-open capable:
+ * after the peer's shutdown() you can still write.
+ */
+export function listen(port: number, host?: string, options?: { backlog?: number }): Op<Server>;
+export function listen(address: ListenAddress): Op<Server>;
+export function listen(a: number | ListenAddress, host?: string, options?: { backlog?: number }): Op<Server> {
+  const addr = normalize(a, host, options);
+  return launch(new ListenOp(net.createServer({ allowHalfOpen: true }), addr, false));
+}
+
+/** Like listen(), with TLS (node:tls options: key, cert, ca, requestCert...). accept() returns after the handshake. */
+export function listenTls(port: number, host: string | undefined, tlsOptions: tls.TlsOptions & { backlog?: number }): Op<Server>;
+export function listenTls(address: ListenAddress, tlsOptions: tls.TlsOptions): Op<Server>;
+export function listenTls(
+  a: number | ListenAddress,
+  b?: string | tls.TlsOptions,
+  c?: tls.TlsOptions & { backlog?: number },
+): Op<Server> {
+  const opts = (typeof a === 'number' ? c : b) as tls.TlsOptions & { backlog?: number };
+  const addr = normalize(a, typeof b === 'string' ? b : undefined, opts);
+  return launch(new ListenOp(tls.createServer({ ...opts, allowHalfOpen: true }), addr, true));
+}
+
+function normalize(a: number | ListenAddress, host?: string, options?: { backlog?: number }): ListenAddress {
+  if (typeof a === 'number') return { port: a, host: host ?? '127.0.0.1', backlog: options?.backlog ?? 511 };
+  if ('path' in a) return a;
+  return { port: a.port, host: a.host ?? '127.0.0.1', backlog: a.backlog ?? 511 };
+}
+
+class ListenOp extends Op<Server> implements WaitOwner {
+  constructor(
+    private readonly raw: net.Server,
+    private readonly addr: ListenAddress,
+    private readonly secure: boolean,
+  ) {
+    super();
+  }
+  protected start(): typeof SUSPEND {
+    const w = new Waiter('server', `listen(${describe(this.addr)})`, true, this);
+    w.parkCurrent();
+    const onError = (e: unknown): void => {
+      this.raw.off('listening', onListening);
+      w.fail(fromNodeError(e, `listen(${describe(this.addr)})`));
+    };
+    const onListening = (): void => {
+      this.raw.off('error', onError);
+      w.wake(new Server(this.raw, this.secure));
+    };
+    this.raw.once('error', onError);
+    this.raw.once('listening', onListening);
+    this.raw.listen(this.addr);
+    return SUSPEND;
+  }
+  /** Killed while binding: close the half-made server. */
+  detach(): void {
+    this.raw.removeAllListeners('listening');
+    this.raw.removeAllListeners('error');
+    this.raw.on('error', () => {});
+    this.raw.close();
+  }
+  toString(): string {
+    return `listen(${describe(this.addr)})`;
+  }
+}
+
+function describe(a: ListenAddress): string {
+  return 'path' in a ? a.path : `${a.host}:${a.port}`;
+}

@@ -1,0 +1,134 @@
+import type { Writable } from 'node:stream';
+import { Bomb } from '../core/bomb.js';
+import { launch, Op, SUSPEND } from '../core/op.js';
+import { fromNodeError, SocketClosedError, WriteAfterShutdownError, type IoError } from './errors.js';
+import { TimeoutError } from './timeout.js';
+import { WaitQueue } from './wait-queue.js';
+import { Waiter, type WaitKind } from './waiter.js';
+
+/** Options of every write: `timeout` in ms (null: wait forever; default: the writer's `timeout`). */
+export interface WriteOptions {
+  timeout?: number | null;
+}
+
+/**
+ * Tasklet-blocking writes over a Node Writable with backpressure: write() hands the data to
+ * Node and returns at once while the stream's buffer is below its high-water mark; when it
+ * is full the tasklet waits for 'drain'. Each write is atomic with respect to other writers
+ * (Node queues whole buffers), so several tasklets may write; all waiting writers resume on
+ * 'drain'.
+ *
+ * Invariants:
+ *  - status 'open' → 'ended' (end()/shutdown) | 'failed' (`error` set) | 'closed'.
+ *  - `writers` holds exactly the tasklets waiting for 'drain'; it is empty unless 'open' or
+ *    'ended' (a failure or close wakes them all with the error).
+ */
+export class StreamWriter {
+  status: 'open' | 'ended' | 'failed' | 'closed' = 'open';
+  error: IoError | null = null;
+  timeout: number | null = null;
+  private readonly writers = new WaitQueue();
+
+  constructor(
+    private readonly stream: Writable,
+    readonly label: string,
+    private readonly kind: WaitKind = 'stream',
+  ) {
+    stream.on('drain', () => this.writers.wakeAll(undefined));
+    stream.on('error', (e: unknown) => this.onError(e));
+    stream.on('close', () => this.onClose());
+  }
+
+  /** Write `data`; blocks only while Node's buffer for this stream is full. */
+  write(data: Uint8Array | string, options?: WriteOptions): Op<void> {
+    return launch(new WriteOp(this, data, options?.timeout === undefined ? this.timeout : options.timeout));
+  }
+
+  /** Finish the stream (half-close a socket): later writes raise WriteAfterShutdownError. */
+  end(): void {
+    if (this.status !== 'open') return;
+    this.status = 'ended';
+    this.stream.end();
+  }
+
+  /** Stop writing: blocked and later writes raise SocketClosedError. */
+  close(): void {
+    if (this.status === 'closed') return;
+    this.status = 'closed';
+    if (this.writers.length > 0) this.writers.wakeAll(new Bomb(new SocketClosedError(`write() on ${this.label}: it was closed`)));
+  }
+
+  /** Tasklets waiting for 'drain'. */
+  get waiting(): number {
+    return this.writers.length;
+  }
+
+  private onError(e: unknown): void {
+    if (this.status === 'open' || this.status === 'ended') {
+      this.status = 'failed';
+      this.error = fromNodeError(e, this.label);
+    }
+    if (this.error !== null && this.writers.length > 0) this.writers.wakeAll(new Bomb(this.error));
+  }
+
+  private onClose(): void {
+    if (this.status === 'open' || this.status === 'ended') this.status = 'closed';
+    if (this.writers.length > 0)
+      this.writers.wakeAll(
+      new Bomb(this.error ?? new SocketClosedError(`write() on ${this.label}: the connection was closed`)),
+    );
+  }
+
+  /** @internal Caller: WriteOp. Throws if writing is not possible. */
+  _check(): void {
+    switch (this.status) {
+      case 'open':
+        return;
+      case 'ended':
+        throw new WriteAfterShutdownError(
+          `write() on ${this.label} after shutdown()/end(): the write side is half-closed; write before shutting down`,
+        );
+      case 'failed':
+        throw this.error!;
+      case 'closed':
+        throw new SocketClosedError(`write() on ${this.label}: it is closed; open a new connection`);
+    }
+  }
+
+  /** @internal Caller: WriteOp. Returns true when Node's buffer is below its high-water mark. */
+  _write(data: Uint8Array | string): boolean {
+    return this.stream.write(data);
+  }
+
+  /** @internal */
+  _park(timeoutMs: number | null): void {
+    const w = new Waiter(this.kind, () => `write() to ${this.label} (waiting for drain)`, true, this.writers);
+    w.parkCurrent(timeoutMs, () => new Bomb(new TimeoutError(`write() to ${this.label} timed out after ${timeoutMs} ms`, timeoutMs)));
+    this.writers.push(w);
+  }
+
+  /** @internal */
+  get _needsDrain(): boolean {
+    return this.stream.writableNeedDrain;
+  }
+}
+
+class WriteOp extends Op<void> {
+  constructor(
+    private readonly w: StreamWriter,
+    private readonly data: Uint8Array | string,
+    private readonly timeoutMs: number | null,
+  ) {
+    super();
+  }
+  protected start(): void | typeof SUSPEND {
+    this.w._check();
+    if (this.w._write(this.data)) return;
+    this.w._park(this.timeoutMs);
+    return SUSPEND;
+  }
+  protected override resume(): void {}
+  toString(): string {
+    return `write() to ${this.w.label}`;
+  }
+}
