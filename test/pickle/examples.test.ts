@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { describe, it } from 'node:test';
+
+/** Run an example the way its header says: compiled tasklets via stackless/register. */
+function example(name: string): string {
+  const r = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', '--import', 'stackless/register', `examples/${name}`], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  assert.equal(r.status, 0, `${name} failed:\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+describe('pickle examples', () => {
+  it('pickle-counter: a fresh process finishes the counter with the same output as an unbroken run', () => {
+    const out = example('pickle-counter.ts');
+    assert.match(out, /--- same output: true/);
+    assert.match(out, /pickled tasklet#\d+ \(restorable: true\) to \d+ bytes/);
+    const p2 = out.slice(out.indexOf('--- process 2'));
+    assert.match(p2, /unpickled: alive true, paused true\ncount 4: running total 10\n/);
+    assert.match(p2, /count done: 21/);
+  });
+
+  it('pickle-migrate: the serving tasklet moves over TCP and keeps serving with its state', () => {
+    const out = example('pickle-migrate.ts');
+    assert.match(out, /A: process A served c \(request #3 of this tasklet\)/);
+    assert.match(out, /B: unpickled tasklet#\d+\(server\): blocked, receiving on channel#\d+\(requests\)/);
+    assert.match(out, /B: process B served d \(request #4 of this tasklet\)/);
+    assert.match(out, /B: process B served f \(request #6 of this tasklet\)/);
+    assert.match(out, /B: tasklet finished: dead/);
+    assert.match(out, /A: process B exited with 0/);
+  });
+});
