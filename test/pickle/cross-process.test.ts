@@ -7,8 +7,9 @@ import { describe, it } from 'node:test';
 
 const CHILD = 'test/pickle/support/child.ts';
 
-function node(args: string[]): string {
-  const r = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', ...args], { encoding: 'utf8', timeout: 60_000 });
+function node(args: string[], compiled = false): string {
+  const flags = ['--conditions=source', '--import', 'tsx', ...(compiled ? ['--import', 'stackless/register'] : [])];
+  const r = spawnSync(process.execPath, [...flags, ...args], { encoding: 'utf8', timeout: 120_000 });
   assert.equal(r.status, 0, `child failed: ${r.stderr}`);
   return r.stdout;
 }
@@ -23,6 +24,26 @@ describe('cross-process round trip (contract test doubles)', () => {
       const resumed = node([CHILD, 'finish', file]);
       assert.equal(resumed, whole);
       assert.equal(whole.trim().split('\n').length, 7);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('cross-process round trip (compiled by stackless/register)', () => {
+  it('a workload with a closure, for-of, try/catch/finally, a nested call, a Map and an Error resumes identically from any step', () => {
+    const CC = 'test/pickle/support/compiled-child.ts';
+    const dir = mkdtempSync(join(tmpdir(), 'stackless-pickle-compiled-'));
+    try {
+      const steps = ['1', '2', '3', '4', '5', '6', '7', '8'];
+      const whole = node([CC, 'whole'], true);
+      assert.match(whole, /caught bad name/);
+      assert.match(whole, /\[w!\] seen ab,boom,cde,f error RangeError/);
+      node([CC, 'start', dir, ...steps], true);
+      const resumed = node([CC, 'finish', dir, ...steps], true);
+      const traces = resumed.split(/^(\d+):\n/m).slice(1);
+      assert.equal(traces.length, 2 * steps.length);
+      for (let i = 0; i < traces.length; i += 2) assert.equal(traces[i + 1], whole, `resumed after step ${traces[i]}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
