@@ -138,7 +138,7 @@ export class HttpConnection {
     if (!req.continueSent) return false; // the client waits for 100 Continue: it may never send the body
     req.maxBodySize = req.bytesRead + DRAIN_LIMIT;
     try {
-      while ((yield* req.readPiece()) !== null);
+      while ((yield* req.readPiece(true)) !== null);
       return true;
     } catch (e) {
       if (isTaskletExit(e)) throw e;

@@ -1,4 +1,5 @@
 import { UsageError } from '../core/errors.js';
+import { onMainEnded } from '../core/lifecycle.js';
 import { resumeFromIdle } from '../core/main.js';
 import { sched } from '../core/scheduler.js';
 
@@ -19,11 +20,13 @@ export function kickScheduler(): void {
 
 /**
  * Servers park tasklets on sockets, which needs a main tasklet that can wait for the event
- * loop. Caller: listen().
+ * loop: a generator main run by runMainAsync (core's main-ended listener is installed only
+ * then; io's main() uses runMainAsync). Proposed core seam: `canWaitForIo()`.
+ * Caller: listen().
  */
 export function requireAsyncMain(what: string): void {
   const s = sched;
-  if (s.main._frame === null)
+  if (s.main._frame === null || onMainEnded === null)
     throw new UsageError(
       `${what} needs the main tasklet to wait for I/O: call it inside main(function* () { ... }) from ` +
         "'stackless/io' or runMainAsync(function* () { ... }) from 'stackless'",

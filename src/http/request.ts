@@ -127,13 +127,16 @@ export class HttpRequest {
     return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   }
 
-  /** @internal Caller: read(), readAll(), and the connection loop when it drains an unread body. */
-  *readPiece(): Generator<Trap, Buffer | null, unknown> {
+  /**
+   * @internal Caller: read(), readAll(), and the connection loop when it drains an unread
+   * body (`draining`: after the response ended).
+   */
+  *readPiece(draining = false): Generator<Trap, Buffer | null, unknown> {
     if (this.bodyState === 'done') return null;
     if (this.bodyState === 'failed') throw new HttpUsageError('the request body cannot be read: an earlier read failed');
     const hc = this.hc;
     if (this.bodyState === 'unread') {
-      if (hc.response.state === 'ended')
+      if (hc.response.state === 'ended' && !draining)
         throw new HttpUsageError('read the request body before ending the response (the connection moves on to the next request)');
       if (this.head.body.kind === 'length' && this.head.body.length > this.maxBodySize) {
         this.bodyState = 'failed';

@@ -270,6 +270,7 @@ export class HttpServer implements Waitable {
     this.closeWaiters = [];
     for (const t of ws) unpark(t, undefined);
     this.resolveClosed();
+    if (ws.length > 0) kickScheduler();
   }
 
   /** @internal Caller: ClosedOp. */
