@@ -24,6 +24,17 @@ export class WaitQueue implements WaitOwner {
     this.length++;
   }
 
+  /** Queue `w` at the front (a woken waiter that must wait again keeps its turn). */
+  unshift(w: Waiter): void {
+    w.queue = this;
+    w.qPrev = null;
+    w.qNext = this.head;
+    if (this.head === null) this.tail = w;
+    else this.head.qPrev = w;
+    this.head = w;
+    this.length++;
+  }
+
   /** Remove `w` if it is queued here. Caller: Waiter (timeout, kill) and wake paths. */
   detach(w: Waiter): void {
     if (w.queue !== this) return;

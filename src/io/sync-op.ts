@@ -1,0 +1,80 @@
+import { launch, Op, SUSPEND } from '../core/op.js';
+import { getClock } from './clock.js';
+import type { WaitQueue } from './wait-queue.js';
+import { Waiter } from './waiter.js';
+
+/** attempt() result: cannot complete now. */
+export const NOT_YET: unique symbol = Symbol('not yet');
+/** Wake-up token: "try again" (the primitive kept the resource; take it yourself). */
+export const READY: unique symbol = Symbol('ready');
+
+/** What a blocking primitive operation needs. */
+export interface SyncRequest<T> {
+  readonly label: string;
+  /** Complete now (taking the resource) or return NOT_YET. May throw. `retry` is true for
+   * a woken waiter (it may take a resource even while others queue behind it). */
+  attempt(retry: boolean): T | typeof NOT_YET;
+  /** The queue to wait in. */
+  readonly queue: WaitQueue;
+  /** ms, or null: no timeout (then the wait is internal: deadlock detection applies). */
+  readonly timeoutMs: number | null;
+  /** The operation's result on timeout (a Bomb raises). */
+  onTimeout(): unknown;
+  /** A woken waiter gave up (killed/thrown into): let the next waiter try. */
+  passOn(): void;
+}
+
+/**
+ * The blocking operation behind every synchronization primitive. A waiter is woken either
+ * with a value (handed off: Event, AsyncResult) or with READY, and then retries attempt():
+ * resources (permits, queue items) stay with the primitive until the woken tasklet really
+ * runs, so a tasklet killed between wake-up and resume loses nothing (passOn() hands the
+ * turn to the next waiter). A retry that fails waits again at the front of the queue.
+ */
+export class SyncOp<T> extends Op<T> {
+  private deadline = 0;
+  constructor(private readonly req: SyncRequest<T>) {
+    super();
+  }
+  protected start(): T | typeof SUSPEND {
+    const r = this.req.attempt(false);
+    if (r !== NOT_YET) return r;
+    if (this.req.timeoutMs !== null) this.deadline = getClock().now() + this.req.timeoutMs;
+    this.park(false);
+    return SUSPEND;
+  }
+  protected override resume(v: unknown): T | typeof SUSPEND {
+    if (v !== READY) return v as T;
+    const r = this.req.attempt(true);
+    if (r !== NOT_YET) return r;
+    this.park(true);
+    return SUSPEND;
+  }
+  protected override resumeThrow(): void {
+    this.req.passOn();
+  }
+  private park(front: boolean): void {
+    const q = this.req.queue;
+    const ms = this.req.timeoutMs === null ? null : Math.max(0, this.deadline - getClock().now());
+    const w = new Waiter('sync', this.req.label, ms !== null, q);
+    w.parkCurrent(ms, () => this.req.onTimeout());
+    if (front) q.unshift(w);
+    else q.push(w);
+  }
+  toString(): string {
+    return this.req.label;
+  }
+}
+
+/** Caller: primitives' public methods. */
+export function syncOp<T>(req: SyncRequest<T>): Op<T> {
+  return launch(new SyncOp(req));
+}
+
+/** Validate a `{ timeout }` option: null/undefined = none. */
+export function timeoutOf(options?: { timeout?: number | null }): number | null {
+  const t = options?.timeout;
+  if (t === undefined || t === null || t === Infinity) return null;
+  if (!(t >= 0)) throw new RangeError(`timeout must be a number of ms >= 0 (or null), got ${t}`);
+  return t;
+}
