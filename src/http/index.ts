@@ -33,3 +33,4 @@ export {
 } from './server.js';
 export { HttpRequest } from './request.js';
 export { HttpResponse } from './response.js';
+export { fetchHandler, type FetchHandler } from './fetch-handler.js';
