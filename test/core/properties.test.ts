@@ -15,9 +15,7 @@ import fc from 'fast-check';
 import {
   Bomb,
   Channel,
-  ChannelClosedError,
   checkInvariants,
-  DeadlockError,
   getCurrent,
   getMain,
   getRunCount,
@@ -26,6 +24,7 @@ import {
   runMain,
   schedule,
   scheduleRemove,
+  StacklessError,
   Tasklet,
   type Trap,
 } from 'stackless';
@@ -67,7 +66,7 @@ function messageIn(tempval: unknown): number | null {
 interface Program {
   channels: { preference: -1 | 0 | 1; scheduleAll: boolean }[];
   tasklets: Action[][];
-  /** Actions of a generator main (only send/recv/schedule), before it calls run(). */
+  /** Actions of a generator main, before it calls run(). */
   main: Action[];
   mainForm: 'plain' | 'generator';
 }
@@ -111,12 +110,12 @@ const programArb: fc.Arbitrary<Program> = fc.record({
     { minLength: 1, maxLength: MAX_CH },
   ),
   tasklets: fc.array(fc.array(actionArb, { maxLength: 8 }), { minLength: 1, maxLength: MAX_T }),
-  main: fc.array(mainActionArb, { maxLength: 4 }),
+  main: fc.oneof(fc.array(mainActionArb, { maxLength: 4 }), fc.array(actionArb, { maxLength: 6 })),
   mainForm: fc.constantFrom('plain' as const, 'generator' as const),
 });
 
 /** Execute one random program and check it; throws on any violation. */
-function execute(p: Program): void {
+function execute(p: Program, tasklets: Tasklet[]): void {
   const channels = p.channels.map((c, i) => {
     const ch = new Channel<number>({ name: `c${i}` });
     ch.preference = c.preference;
@@ -124,7 +123,6 @@ function execute(p: Program): void {
     return ch;
   });
   const chOf = (i: number) => channels[i % channels.length]!;
-  const tasklets: Tasklet[] = [];
   const pending = new Map<Tasklet, 'send' | 'recv'>();
   let nextValue = 1;
   const senderOf = new Map<number, Tasklet>();
@@ -311,7 +309,7 @@ function execute(p: Program): void {
         try {
           yield* act(a, null);
         } catch (e) {
-          if (!(e instanceof DeadlockError || e instanceof Injected || e instanceof ChannelClosedError)) throw e;
+          if (!(e instanceof StacklessError || e instanceof Injected)) throw e;
         }
       }
       try {
@@ -370,13 +368,38 @@ function execute(p: Program): void {
   for (const t of tasklets) assert.equal(t.alive, false, `${t} survived two kills`);
 }
 
+/** After a failed run, leave a clean scheduler for the next (shrinking) run. */
+function cleanUp(): void {
+  for (let round = 0; round < 3; round++) {
+    for (let t = getMain().next; t !== null && t !== getMain(); t = getMain().next) {
+      try {
+        t.kill();
+      } catch {
+        // keep cleaning
+      }
+    }
+  }
+}
+
 describe('random tasklet programs (fast-check)', () => {
   useCleanScheduler();
 
   it('invariants, one place per tasklet, no lost or duplicated message', () => {
     fc.assert(
       fc.property(programArb, (p) => {
-        execute(p);
+        const tasklets: Tasklet[] = [];
+        try {
+          execute(p, tasklets);
+        } catch (e) {
+          for (const t of tasklets)
+            try {
+              if (t.alive) t.kill();
+            } catch {
+              // keep cleaning
+            }
+          cleanUp();
+          throw e;
+        }
       }),
       { numRuns: RUNS },
     );
