@@ -7,7 +7,7 @@ import { PickleError } from './pickle-error.js';
  */
 export class ByteReader {
   pos: number;
-  private readonly view: DataView;
+  private view: DataView | null = null;
 
   constructor(
     readonly buf: Uint8Array,
@@ -15,7 +15,6 @@ export class ByteReader {
     readonly end: number,
   ) {
     this.pos = start;
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
   truncated(what: string): never {
@@ -50,6 +49,8 @@ export class ByteReader {
 
   float64(): number {
     if (this.pos + 8 > this.end) this.truncated('a float');
+    const buf = this.buf;
+    if (this.view === null) this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     const x = this.view.getFloat64(this.pos, true);
     this.pos += 8;
     return x;
@@ -62,16 +63,27 @@ export class ByteReader {
     return out;
   }
 
+  /** Skip `n` bytes (checked). */
+  skip(n: number): void {
+    if (this.pos + n > this.end) this.truncated(`${n} bytes of binary data`);
+    this.pos += n;
+  }
+
   string(): string {
     const n = this.varint();
     if (this.pos + n > this.end) this.truncated(`a ${n}-byte string`);
     const buf = this.buf;
     const start = this.pos;
     this.pos += n;
-    if (n < 32) {
-      let ascii = true;
-      for (let i = start; i < start + n; i++) if (buf[i]! >= 0x80) { ascii = false; break; }
-      if (ascii) return String.fromCharCode.apply(null, buf.subarray(start, start + n) as unknown as number[]);
+    if (n <= 32) {
+      let s = '';
+      let i = start;
+      for (; i < start + n; i++) {
+        const b = buf[i]!;
+        if (b >= 0x80) break;
+        s += String.fromCharCode(b);
+      }
+      if (i === start + n) return s;
     }
     try {
       return decoder.decode(buf.subarray(start, start + n));

@@ -5,11 +5,15 @@
 export class ByteWriter {
   buf: Uint8Array;
   pos = 0;
-  private view: DataView;
+  private view: DataView | null = null;
 
   constructor(initial = 256) {
     this.buf = new Uint8Array(initial);
-    this.view = new DataView(this.buf.buffer);
+  }
+
+  /** Start again from byte 0, keeping the buffer (writers are reused between pickles). */
+  reset(): void {
+    this.pos = 0;
   }
 
   /** Make room for `n` more bytes. */
@@ -20,7 +24,7 @@ export class ByteWriter {
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
-    this.view = new DataView(next.buffer);
+    this.view = null;
   }
 
   byte(b: number): void {
@@ -48,6 +52,7 @@ export class ByteWriter {
 
   float64(x: number): void {
     this.ensure(8);
+    if (this.view === null) this.view = new DataView(this.buf.buffer);
     this.view.setFloat64(this.pos, x, true);
     this.pos += 8;
   }

@@ -71,6 +71,16 @@ export class Encoder {
   private readonly stack: unknown[] = [];
   private readonly opResult = { result: undefined as unknown };
 
+  /** Forget everything for the next pickle (the buffers are kept). Caller: pickle(). */
+  reset(): void {
+    this.w.reset();
+    this.ids.clear();
+    this.nextId = 0;
+    this.strings.clear();
+    this.codes.clear();
+    this.stack.length = 0;
+  }
+
   encode(root: unknown): void {
     const stack = this.stack;
     stack.push(root);

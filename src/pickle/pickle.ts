@@ -26,7 +26,24 @@ export interface UnpickleOptions {
  * the first thing that cannot be pickled and its path.
  */
 export function pickle(value: unknown, options?: PickleOptions): Uint8Array {
-  const enc = new Encoder();
+  // Reuse one encoder (and its buffers) between calls; a nested pickle() (from a reduce())
+  // gets its own.
+  const enc = spare ?? new Encoder();
+  spare = null;
+  try {
+    return encodeWith(enc, value, options);
+  } finally {
+    if (enc.w.buf.length <= 1 << 20) {
+      enc.reset();
+      spare = enc;
+    }
+  }
+}
+
+let spare: Encoder | null = null;
+const head = new ByteWriter(128);
+
+function encodeWith(enc: Encoder, value: unknown, options: PickleOptions | undefined): Uint8Array {
   try {
     enc.encode(value);
   } catch (e) {
@@ -36,17 +53,19 @@ export function pickle(value: unknown, options?: PickleOptions): Uint8Array {
   }
   const body = enc.w;
   const key = options?.key;
-  const out = new ByteWriter(HEADER_SIZE + 16 + body.pos + (key === undefined ? 0 : MAC_SIZE));
-  out.byte(MAGIC0);
-  out.byte(MAGIC1);
-  out.byte(MAGIC2);
-  out.byte(FORMAT_VERSION);
-  out.byte(key === undefined ? 0 : FLAG_SIGNED);
-  writeCodeTable(out, enc.codes);
-  out.bytes(body.buf.subarray(0, body.pos));
-  if (key === undefined) return out.finish();
-  out.bytes(mac(key, out.buf.subarray(0, out.pos)));
-  return out.finish();
+  head.reset();
+  head.byte(MAGIC0);
+  head.byte(MAGIC1);
+  head.byte(MAGIC2);
+  head.byte(FORMAT_VERSION);
+  head.byte(key === undefined ? 0 : FLAG_SIGNED);
+  writeCodeTable(head, enc.codes);
+  const len = head.pos + body.pos;
+  const out = new Uint8Array(len + (key === undefined ? 0 : MAC_SIZE));
+  out.set(head.buf.subarray(0, head.pos));
+  out.set(body.buf.subarray(0, body.pos), head.pos);
+  if (key !== undefined) out.set(mac(key, out.subarray(0, len)), len);
+  return out;
 }
 
 /**
