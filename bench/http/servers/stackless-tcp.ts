@@ -1,61 +1,30 @@
-// The Syncless raw-TCP workload with a tasklet per connection: read lines up to the blank
-// line, write the response, close. Built on the HTTP layer's internal node:net adapter
-// (NetConnection: recv/write/closeSoon parking tasklets through core's park/unpark) until
-// stackless/io's Socket exists.
-import { createServer } from 'node:net';
-import { runMainAsync, Tasklet } from 'stackless';
+// The Syncless raw-TCP workload on stackless/io: an acceptor tasklet, a tasklet per
+// connection doing readline() up to the blank line, write(), close.
+import { listen, main, spawn, type Socket } from 'stackless/io';
 import type { Trap } from '../../../src/core/frame.js';
-import { kickScheduler } from '../../../src/http/event-loop-bridge.js';
-import { NetConnection } from '../../../src/http/net-connection.js';
 import { pathOfRequestLine, rawResponse } from '../workload.js';
 import { BACKLOG, HOST, ready } from './harness.js';
 
-/** One connection: readline() until the blank line, then write and close. */
-function* serve(conn: NetConnection): Generator<Trap, void, unknown> {
-  let buf = '';
-  let first: string | null = null;
+function* serve(sock: Socket): Generator<Trap, void, unknown> {
   try {
+    sock.setNoDelay(true);
+    const first = (yield* sock.readline({ limit: 8192 })).toString('latin1');
     for (;;) {
-      // readline(): the next line, reading more only when no full line is buffered.
-      let nl = buf.indexOf('\n');
-      while (nl < 0) {
-        const d = yield* conn.recv();
-        if (d.length === 0) return;
-        buf += d.toString('latin1');
-        nl = buf.indexOf('\n');
-      }
-      const line = buf.slice(0, nl + 1);
-      buf = buf.slice(nl + 1);
-      if (first === null) first = line;
-      else if (line === '\r\n' || line === '\n') break;
+      const line = yield* sock.readline({ limit: 8192 });
+      if (line.length <= 2) break; // "\r\n", "\n", or end of stream
     }
-    yield* conn.write(rawResponse(pathOfRequestLine(first.trimEnd())));
+    yield* sock.write(rawResponse(pathOfRequestLine(first.trimEnd())));
+    sock.shutdown(); // FIN after the response; the client closes its side next
+    yield* sock.recv(1, { timeout: 5000 });
   } catch {
-    // client gone
+    // the client went away or timed out
   } finally {
-    conn.closeSoon();
+    sock.close();
   }
 }
 
-await runMainAsync(function* () {
-  const server = createServer({ noDelay: true, allowHalfOpen: true }, (sock) => {
-    new Tasklet(serve).setup(new NetConnection(sock));
-    kickScheduler();
-  });
-  server.listen({ port: 0, host: HOST, backlog: BACKLOG }, () => ready((server.address() as { port: number }).port));
-  // main waits for ever (the parent kills this process): park on a never-completing wait.
-  yield* forever();
+await main(function* () {
+  const server = yield* listen({ port: 0, host: HOST, backlog: BACKLOG });
+  ready(server.port);
+  for (;;) spawn(serve, yield* server.accept());
 });
-
-function forever(): Generator<Trap, void, unknown> {
-  return (function* () {
-    const { wait } = yield* (function* () {
-      return { wait: null };
-    })();
-    void wait;
-    for (;;) yield* new NetConnection(new (require_socket())()).recv();
-  })();
-}
-function require_socket(): typeof import('node:net').Socket {
-  return (globalThis as unknown as { __sock: typeof import('node:net').Socket }).__sock;
-}
