@@ -3,10 +3,11 @@ import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 
 /** Run an example the way its header says: compiled tasklets via stackless/register. */
-function example(name: string): string {
+function example(name: string, env: Record<string, string> = {}): string {
   const r = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', '--import', 'stackless/register', `examples/${name}`], {
     encoding: 'utf8',
     timeout: 120_000,
+    env: { ...process.env, ...env },
   });
   assert.equal(r.status, 0, `${name} failed:\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
@@ -30,5 +31,13 @@ describe('pickle examples', () => {
     assert.match(out, /B: process B served f \(request #6 of this tasklet\)/);
     assert.match(out, /B: tasklet finished: dead/);
     assert.match(out, /A: process B exited with 0/);
+  });
+
+  it('pickle-bench: a paused compiled counter tasklet pickles to at most 270 bytes (times are printed, not asserted)', () => {
+    const out = example('pickle-bench.ts', { N: '400' });
+    const size = Number(/pickle size: (\d+) bytes/.exec(out)?.[1]);
+    assert.ok(size > 0 && size <= 270, `size ${size}`);
+    assert.match(out, /^pickle: +[\d.]+ µs\/op$/m);
+    assert.match(out, /^unpickle: +[\d.]+ µs\/op$/m);
   });
 });
