@@ -287,6 +287,7 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
     }
     // Declarations (binding identifiers inside unit code) are rewritten with the same map.
     const declEdits: (() => void)[] = [];
+    const lateEdits: (() => void)[] = [];
     collectDeclarations();
     for (const [p, e] of edits) {
       const parent = p.parentPath;
@@ -294,6 +295,7 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
       p.replaceWith(t.inherits(e, p.node));
     }
     for (const d of declEdits) d();
+    for (const d of lateEdits) d();
 
     function directFor(b: Binding | undefined): t.MemberExpression | null {
       const o = b ? owned.get(b) : undefined;
@@ -365,14 +367,14 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
                 const h = `h$${u.fields.size}`;
                 u.fields.add(h);
                 const pat = patternToLVal(decls[0]!.id, scope);
-                declEdits.push(() => {
+                const init = recordInit(parent as NodePath, loop, rec);
+                lateEdits.push(() => {
                   loop.left = mem(F(), h);
-                  const body = t.isBlockStatement(loop.body) ? loop.body.body : [loop.body];
-                  loop.body = t.blockStatement([
-                    t.expressionStatement(t.assignmentExpression('=', mem(F(), rec.field), recordInit(parent as NodePath, loop, rec))),
+                  if (!t.isBlockStatement(loop.body)) loop.body = t.blockStatement([loop.body]);
+                  loop.body.body.unshift(
+                    t.expressionStatement(t.assignmentExpression('=', mem(F(), rec.field), init)),
                     t.expressionStatement(t.assignmentExpression('=', pat, mem(F(), h))),
-                    ...body,
-                  ]);
+                  );
                 });
               } else {
                 const pat = patternToLVal(decls[0]!.id, scope);
@@ -382,18 +384,22 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
               }
               return;
             }
+            const lvals = decls.map((d) => patternToLVal(d.id, scope));
             const assigns: t.Expression[] = [];
-            for (const d of decls) {
-              const lv = patternToLVal(d.id, scope);
-              if (d.init) assigns.push(t.inherits(t.assignmentExpression('=', lv, d.init), d));
-              else if (node.kind !== 'var') assigns.push(t.assignmentExpression('=', lv, t.identifier('undefined')));
-            }
+            const buildAssigns = (): void => {
+              decls.forEach((d, i) => {
+                if (d.init) assigns.push(t.inherits(t.assignmentExpression('=', lvals[i]!, d.init), d));
+                else if (node.kind !== 'var') assigns.push(t.assignmentExpression('=', lvals[i]!, t.identifier('undefined')));
+              });
+            };
             if (parent.isForStatement() && p.key === 'init') {
               const loop = parent.node;
               const rec = boxed.get(loop);
+              const recInit = rec ? recordInit(parent as NodePath, loop, rec) : null;
               declEdits.push(() => {
+                buildAssigns();
                 const init: t.Expression[] = [];
-                if (rec) init.push(t.assignmentExpression('=', mem(F(), rec.field), recordInit(parent as NodePath, loop, rec)));
+                if (rec) init.push(t.assignmentExpression('=', mem(F(), rec.field), recInit!));
                 init.push(...assigns);
                 loop.init = init.length === 0 ? null : init.length === 1 ? init[0]! : t.sequenceExpression(init);
                 if (rec) {
@@ -404,6 +410,7 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
               return;
             }
             declEdits.push(() => {
+              buildAssigns();
               if (assigns.length === 0) p.replaceWith(t.emptyStatement());
               else p.replaceWith(t.inherits(t.expressionStatement(assigns.length === 1 ? assigns[0]! : t.sequenceExpression(assigns)), node));
             });
@@ -412,8 +419,9 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
             const rec = boxed.get(p.node);
             if (!rec) return;
             const node = p.node;
+            const init = recordInit(p, node, rec);
             declEdits.push(() => {
-              node.body.unshift(t.expressionStatement(t.assignmentExpression('=', mem(F(), rec.field), recordInit(p, node, rec))));
+              node.body.unshift(t.expressionStatement(t.assignmentExpression('=', mem(F(), rec.field), init)));
             });
           },
           CatchClause(p) {
