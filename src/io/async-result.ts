@@ -16,6 +16,13 @@ export class AsyncResult<T> {
   private _value: T | undefined = undefined;
   private _error: unknown = undefined;
   private readonly waiters = new WaitQueue();
+  private readonly external: boolean;
+
+  /** `external`: it is settled from event-loop callbacks (I/O), so waiting on it is pending
+   * I/O for deadlock detection, not a deadlock. */
+  constructor(options?: { external?: boolean }) {
+    this.external = options?.external === true;
+  }
 
   set(value: T): void {
     this.settle('done', value, undefined);
@@ -50,6 +57,7 @@ export class AsyncResult<T> {
       },
       queue: this.waiters,
       timeoutMs: ms,
+      external: this.external,
       onTimeout: () => new Bomb(new TimeoutError(`AsyncResult.get() timed out after ${ms} ms`, ms)),
       passOn: () => {},
     });
@@ -62,6 +70,7 @@ export class AsyncResult<T> {
       attempt: () => (this.status === 'pending' ? NOT_YET : true),
       queue: this.waiters,
       timeoutMs: timeoutOf(options),
+      external: this.external,
       onTimeout: () => false,
       passOn: () => {},
     });

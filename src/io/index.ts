@@ -34,3 +34,8 @@ export { Queue, type QueueOptions, type QueueOrder } from './queue.js';
 export { Semaphore, BoundedSemaphore } from './semaphore.js';
 export { Lock } from './lock.js';
 export { Pool, Group, Job } from './pool.js';
+export { startStallDetector, type StallDetector, type StallReport } from './stall-detector.js';
+export { fs } from './fs.js';
+export { lookup, type LookupAddress } from './dns.js';
+export { Process, spawnProcess, exec, type ExitStatus } from './child-process.js';
+export { reader, writer } from './streams.js';

@@ -18,6 +18,8 @@ export interface SyncRequest<T> {
   readonly queue: WaitQueue;
   /** ms, or null: no timeout (then the wait is internal: deadlock detection applies). */
   readonly timeoutMs: number | null;
+  /** Completed by the event loop (a process exit...): counts as pending I/O. */
+  readonly external?: boolean;
   /** The operation's result on timeout (a Bomb raises). */
   onTimeout(): unknown;
   /** A woken waiter gave up (killed/thrown into): let the next waiter try. */
@@ -56,7 +58,7 @@ export class SyncOp<T> extends Op<T> {
   private park(front: boolean): void {
     const q = this.req.queue;
     const ms = this.req.timeoutMs === null ? null : Math.max(0, this.deadline - getClock().now());
-    const w = new Waiter('sync', this.req.label, ms !== null, q);
+    const w = new Waiter('sync', this.req.label, ms !== null || this.req.external === true, q);
     w.parkCurrent(ms, () => this.req.onTimeout());
     if (front) q.unshift(w);
     else q.push(w);
