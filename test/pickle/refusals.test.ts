@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { getCurrent, run, runMain, schedule, Tasklet } from 'stackless';
+import { main, sleep } from 'stackless/io';
 import { pickle, PickleError, registerFunction } from 'stackless/pickle';
 import { useCleanScheduler } from '../support/harness.js';
 import { counter } from './support/compiled.js';
@@ -132,5 +133,17 @@ describe('refusals name what and where', () => {
     t.remove();
     refuses({ t }, /function later/, 'value.t.entry.fn');
     t.kill();
+  });
+
+  it('a tasklet blocked on I/O (not on a channel)', async () => {
+    await main(function* () {
+      const t = new Tasklet(function* () {
+        yield* sleep(60_000);
+      }).setup();
+      yield* schedule();
+      assert.equal(t.blocked, true);
+      refuses({ t }, /blocked .*sleep.*only tasklets blocked on a channel can be pickled/, 'value.t');
+      yield* t.kill();
+    });
   });
 });
