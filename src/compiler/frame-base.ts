@@ -32,7 +32,7 @@ export abstract class Frame implements CompiledFrame {
   self: unknown;
   declare readonly restorable: true;
   /** The compiled function's static data. Set on each subclass prototype by `unit()`. */
-  declare readonly $u: Unit;
+  declare readonly _u: Unit;
 
   constructor(env: unknown, self: unknown) {
     this.env = env;
@@ -40,13 +40,13 @@ export abstract class Frame implements CompiledFrame {
   }
 
   next(v?: unknown): IteratorResult<unknown, unknown> {
-    return this.$run(NEXT, v);
+    return this._run(NEXT, v);
   }
   throw(e: unknown): IteratorResult<unknown, unknown> {
-    return this.$run(THROW, e);
+    return this._run(THROW, e);
   }
   return(v?: unknown): IteratorResult<unknown, unknown> {
-    return this.$run(RETURN, v);
+    return this._run(RETURN, v);
   }
   [Symbol.iterator](): this {
     return this;
@@ -60,14 +60,14 @@ export abstract class Frame implements CompiledFrame {
   }
 
   [FRAME_DATA](): FrameData {
-    return { fnId: this.$u.fnId, codeHash: this.$u.codeHash, state: { ...(this as unknown as Record<string, unknown>) } };
+    return { fnId: this._u.fnId, codeHash: this._u.codeHash, state: { ...(this as unknown as Record<string, unknown>) } };
   }
 
   /**
    * The driver: deliver `v` by `mode` (to the delegate first, if any), run the machine,
    * and turn what it returns into an IteratorResult. Caller: next/throw/return.
    */
-  private $run(mode: Mode, v: unknown): IteratorResult<unknown, unknown> {
+  private _run(mode: Mode, v: unknown): IteratorResult<unknown, unknown> {
     switch (this.st) {
       case 'running':
         throw new TypeError('Generator is already running');
@@ -116,13 +116,13 @@ export abstract class Frame implements CompiledFrame {
           }
         }
         if (mode === THROW) {
-          if (!this.$dispatch(v)) throw v;
+          if (!this._dispatch(v)) throw v;
         } else if (mode === RETURN) {
           ret(this, v);
         } else {
           this.sent = v;
         }
-        const x = this.$step();
+        const x = this._step();
         if (x === DELEGATE) {
           mode = NEXT;
           v = undefined;
@@ -150,13 +150,13 @@ export abstract class Frame implements CompiledFrame {
   }
 
   /** Run the machine, routing exceptions to catch/finally blocks. Caller: $run. */
-  private $step(): unknown {
-    const m = this.$u.machine;
+  private _step(): unknown {
+    const m = this._u.machine;
     for (;;) {
       try {
         return m(this);
       } catch (e) {
-        if (!this.$dispatch(e)) throw e;
+        if (!this._dispatch(e)) throw e;
       }
     }
   }
@@ -165,8 +165,8 @@ export abstract class Frame implements CompiledFrame {
    * Route exception `e` raised at `ppc` to the innermost catch or finally covering it.
    * Returns false when no handler covers it (the frame raises). Caller: $run, $step.
    */
-  $dispatch(e: unknown): boolean {
-    const T = this.$u.tries;
+  _dispatch(e: unknown): boolean {
+    const T = this._u.tries;
     const p = this.ppc;
     for (let i = T.length - 4; i >= 0; i -= 4) {
       if (p < T[i]!) continue;
@@ -224,7 +224,7 @@ type FrameClass = new (env: unknown, self: unknown, ...args: unknown[]) => Frame
  */
 export function unit(fnId: string, codeHash: string, machine: Unit['machine'], tries: readonly number[], cls: FrameClass): Unit {
   const u: Unit = { fnId, codeHash, machine, tries };
-  Object.defineProperty(cls.prototype, '$u', { value: u });
+  Object.defineProperty(cls.prototype, '_u', { value: u });
   registerCompiledFunction({
     fnId,
     codeHash,
@@ -263,7 +263,7 @@ function record(f: Frame, i: number, c: Completion): void {
  * enclosing finally with the return pending, or finish. Caller: generated code, $run, fin.
  */
 export function ret(f: Frame, v: unknown): void {
-  const T = f.$u.tries;
+  const T = f._u.tries;
   const p = f.ppc;
   for (let i = T.length - 4; i >= 0; i -= 4) {
     const fl = T[i + 2]!;
@@ -279,7 +279,7 @@ export function ret(f: Frame, v: unknown): void {
 
 /** `break`/`continue` that crosses a finally block. Caller: generated code, fin. */
 export function jump(f: Frame, target: number): void {
-  const T = f.$u.tries;
+  const T = f._u.tries;
   const p = f.ppc;
   for (let i = T.length - 4; i >= 0; i -= 4) {
     const t = T[i]!;

@@ -18,7 +18,7 @@ async function importSource(code: string): Promise<Record<string, unknown>> {
 
 export function compileProgram(source: string, opts: { preempt?: boolean } = {}): string {
   return compile(source, {
-    filename: `${process.cwd()}/oracle/program${seq}.ts`,
+    filename: `${process.cwd()}/oracle/program${seq++}.ts`,
     projectRoot: process.cwd(),
     runtime: runtimeURL,
     sourceMaps: false,

@@ -1,0 +1,89 @@
+/**
+ * Property: for generated programs (a small grammar of loops, conditionals, try/catch/finally,
+ * yield, yield*, break/continue/return/throw) driven by a generated sequence of
+ * next/throw/return calls, the compiled generator gives the native generator's trace.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { runBoth } from './oracle.js';
+
+interface Ctx {
+  loops: number;
+}
+
+function stmts(depth: number, ctx: Ctx): fc.Arbitrary<string> {
+  return fc.array(stmt(depth, ctx), { minLength: 1, maxLength: 3 }).map((xs) => xs.join('\n'));
+}
+
+function stmt(depth: number, ctx: Ctx): fc.Arbitrary<string> {
+  const n = fc.integer({ min: 0, max: 9 });
+  const leaf: fc.Arbitrary<string>[] = [
+    n.map((k) => `log.push(${k});`),
+    n.map((k) => `log.push(['y', yield ${k}]);`),
+    n.map((k) => `acc += (yield ${k}) ?? 0;`),
+    n.map((k) => `log.push(['sub', yield* sub(${k})]);`),
+    n.map((k) => `if (log.length % 4 === ${k % 4}) return 'ret${k}';`),
+    n.map((k) => `if (log.length % 5 === ${k % 5}) throw 'err${k}';`),
+  ];
+  if (ctx.loops > 0) {
+    leaf.push(n.map((k) => `if (log.length % 3 === ${k % 3}) break;`));
+    leaf.push(n.map((k) => `if (log.length % 3 === ${k % 3}) continue;`));
+  }
+  if (depth <= 0) return fc.oneof(...leaf);
+  const inner = stmts(depth - 1, ctx);
+  const inLoop = stmts(depth - 1, { loops: ctx.loops + 1 });
+  const id = `i${depth}`;
+  return fc.oneof(
+    { weight: 4, arbitrary: fc.oneof(...leaf) },
+    { weight: 1, arbitrary: fc.tuple(n, inner, inner).map(([k, a, b]) => `if (((yield 'if${k}') ?? 0) % 2) {\n${a}\n} else {\n${b}\n}`) },
+    { weight: 1, arbitrary: inLoop.map((b) => `for (let ${id} = 0; ${id} < 2; ${id}++) {\nlog.push('loop${depth}:' + ${id});\n${b}\n}`) },
+    { weight: 1, arbitrary: inLoop.map((b) => `for (const v${depth} of [1, 2]) {\nlog.push('of' + v${depth});\n${b}\n}`) },
+    { weight: 1, arbitrary: inLoop.map((b) => `{ let w${depth} = 0;\nwhile (w${depth}++ < 2) {\n${b}\n} }`) },
+    { weight: 2, arbitrary: fc.tuple(inner, inner, inner).map(([a, b, c]) => `try {\n${a}\n} catch (e) {\nlog.push(['caught', String(e)]);\n${b}\n} finally {\nlog.push('fin');\n${c}\n}`) },
+    { weight: 1, arbitrary: fc.tuple(inner, inner).map(([a, c]) => `try {\n${a}\n} finally {\nlog.push('fin2');\n${c}\n}`) },
+  );
+}
+
+const action = fc.oneof(
+  { weight: 6, arbitrary: fc.integer({ min: 0, max: 9 }).map((k) => `it.next(${k})`) },
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: 9 }).map((k) => `it.throw('thrown${k}')`) },
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: 9 }).map((k) => `it.return('returned${k}')`) },
+);
+
+function program(body: string, actions: string[]): string {
+  return `
+    function* sub(k) { try { const a = yield 'sub' + k; return [k, a]; } finally { log0.push('sub fin'); } }
+    let log0 = [];
+    let log = [];
+    function* g() {
+      let acc = 0;
+      ${body}
+      return ['end', acc];
+    }
+    export function run(out) {
+      log = out; log0 = out;
+      const it = g();
+      const steps = [${actions.map((a) => `() => ${a}`).join(', ')}];
+      for (let i = 0; i < 60; i++) {
+        const step = i < steps.length ? steps[i] : () => it.next(i);
+        let r;
+        try { r = step(); } catch (e) { out.push(['threw', String(e)]); continue; }
+        out.push([r.done, r.value]);
+        if (r.done && i >= steps.length) break;
+      }
+    }`;
+}
+
+describe('compiled == native on generated programs (fast-check)', () => {
+  it('traces match', async () => {
+    await fc.assert(
+      fc.asyncProperty(stmts(3, { loops: 0 }), fc.array(action, { maxLength: 12 }), async (body, actions) => {
+        const src = program(body, actions);
+        const { native, compiled } = await runBoth(src);
+        assert.deepEqual(compiled, native, src);
+      }),
+      { numRuns: 50 },
+    );
+  });
+});

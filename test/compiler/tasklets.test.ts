@@ -1,0 +1,160 @@
+/**
+ * Compiled tasklet programs on the core runtime: channels, kill, deep recursion through
+ * frame pushes, and the frame data contract with the pickler (FRAME_DATA, reviveFrame,
+ * CLOSURE_DATA, code hashes).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import * as stackless from 'stackless';
+import { CLOSURE_DATA, FRAME_DATA, compile, compiledFunctions, type CompiledFrame } from 'stackless/compiler';
+import { useCleanScheduler } from '../support/harness.js';
+import { compileProgram, runBoth } from './oracle.js';
+
+async function load(source: string): Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const code = compileProgram(source);
+  return import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
+}
+
+describe('compiled tasklets', () => {
+  useCleanScheduler();
+
+  it('channels, schedule and kill give the native trace', async () => {
+    const { native, compiled } = await runBoth(`
+      export function run(log, api) {
+        const { Tasklet, Channel, run, schedule } = api;
+        const ch = new Channel();
+        function* producer(n) { for (let i = 0; i < n; i++) { yield* ch.send(i); log.push('sent ' + i); } }
+        function* consumer(n) { let s = 0; for (let i = 0; i < n; i++) { s += yield* ch.receive(); log.push('got ' + s); yield* schedule(); } }
+        new Tasklet(producer).setup(3); new Tasklet(consumer).setup(3);
+        run();
+        const ch2 = new Channel();
+        function* victim() { try { yield* ch2.receive(); } finally { log.push('victim finally'); } }
+        const t = new Tasklet(victim).setup(); run();
+        log.push(t.blocked); t.kill(); log.push(t.alive);
+        function* thrower() { try { yield* ch2.receive(); } catch (e) { log.push('caught ' + e.message); } }
+        const u = new Tasklet(thrower).setup(); run(); u.throw(new Error('boom')); log.push(u.alive);
+      }`);
+    assert.deepEqual(compiled, native);
+    assert.ok(native.some((x) => x === 'victim finally'));
+  });
+
+  it('recursion 100,000 deep through yield* and call() pushes frames (no JS stack growth)', async () => {
+    const mod = await load(`
+      export function run(api) {
+        const { runMain, schedule, call } = api;
+        function* depth(n) { if (n === 0) { yield* schedule(); return 0; } return 1 + (yield* depth(n - 1)); }
+        function* depthCall(n) { if (n === 0) { yield* schedule(); return 0; } return 1 + (yield* call(depthCall, n - 1)); }
+        return runMain(function* () { return [yield* depth(100000), yield* call(depthCall, 100000)]; });
+      }`);
+    assert.deepEqual(mod['run'](stackless), [100000, 100000]);
+  });
+
+  it('a blocked compiled tasklet is plain data (FRAME_DATA: id, hash, locals)', async () => {
+    const mod = await load(`
+      export function* worker(ch, label) {
+        let total = 0;
+        const seen = [];
+        for (const step of [1, 2, 3]) {
+          const v = yield* ch.receive();
+          seen.push(v);
+          total += v * step;
+        }
+        return label + ':' + total + ':' + seen.join(',');
+      }`);
+    const ch = new stackless.Channel<number>();
+    let frame: CompiledFrame | null = null;
+    let result: unknown;
+    new stackless.Tasklet(function* () {
+      frame = mod['worker'](ch, 'w') as CompiledFrame;
+      result = yield* frame as unknown as Generator<never, unknown, unknown>;
+    }).setup();
+    stackless.run();
+    ch.send(5);
+    assert.ok(frame !== null);
+    const f = frame as CompiledFrame;
+    assert.equal(f.restorable, true);
+    const data = f[FRAME_DATA]();
+    assert.match(data.fnId, /^oracle\/program\d+\.ts#worker$/);
+    assert.match(data.codeHash, /^[0-9a-f]{12}$/);
+    assert.equal(data.state['$total'], 5);
+    assert.deepEqual(data.state['$seen'], [5]);
+    assert.equal(data.state['$label'], 'w');
+    ch.send(7);
+    ch.send(1);
+    assert.equal(result, 'w:22:5,7,1');
+  });
+
+  it('reviveFrame(copy of state) resumes a suspended frame where it was (mid-loop, inside a yielding finally)', async () => {
+    const mod = await load(`
+      export function* g(n) {
+        const out = [];
+        for (const i of [1, 2, 3]) {
+          try {
+            if (i === 2) throw new Error('e' + i);
+            out.push(yield i);
+          } catch (e) {
+            out.push(e.message);
+          } finally {
+            out.push('f' + (yield 'fin' + i));
+          }
+        }
+        return out.join(' ') + ' n=' + n;
+      }`);
+    const drive = (it: Iterator<unknown>, from: number): unknown[] => {
+      const trace: unknown[] = [];
+      for (let k = from; k < from + 20; k++) {
+        const r = it.next(k);
+        trace.push(r.value);
+        if (r.done) break;
+      }
+      return trace;
+    };
+    for (let stop = 1; stop <= 6; stop++) {
+      const orig = mod['g'](9) as CompiledFrame & Iterator<unknown>;
+      for (let k = 0; k < stop; k++) orig.next(k);
+      const data = orig[FRAME_DATA]();
+      const copy = compiledFunctions.get(data.fnId)!.reviveFrame!(deepCopy(data.state) as Record<string, unknown>) as unknown as Iterator<unknown>;
+      assert.deepEqual(drive(copy, 100), drive(orig, 100), `suspended after ${stop} steps`);
+    }
+  });
+
+  it('closures over frame locals carry CLOSURE_DATA with the frame as env', async () => {
+    const mod = await load(`
+      export function* g() {
+        let count = 1;
+        const get = () => count;
+        yield get;
+        count = 42;
+        yield get;
+      }`);
+    const it = mod['g']() as Generator<() => number>;
+    const get = it.next().value;
+    const cd = (get as unknown as Record<symbol, { fnId: string; env: object }>)[CLOSURE_DATA];
+    assert.match(cd.fnId, /#g\.<closure\d+>$/);
+    it.next();
+    assert.equal(get(), 42);
+    const revived = compiledFunctions.get(cd.fnId)!.reviveClosure!({ $count: 'from env' }) as () => unknown;
+    assert.equal(revived(), 'from env');
+  });
+
+  it('the code hash changes when the function changes, ids are path#qualified.name', () => {
+    const a = compile('function* g() { yield 1; }', { filename: '/p/src/a.ts', projectRoot: '/p', sourceMaps: false });
+    const b = compile('function* g() { yield 2; }', { filename: '/p/src/a.ts', projectRoot: '/p', sourceMaps: false });
+    const c = compile('class S { *serve() { yield 1; } }', { filename: '/p/src/app.ts', projectRoot: '/p', sourceMaps: false });
+    const hashOf = (code: string) => /\$rt\.unit\("[^"]+", "([0-9a-f]+)"/.exec(code)![1];
+    assert.notEqual(hashOf(a.code), hashOf(b.code));
+    assert.deepEqual(a.functions, ['src/a.ts#g']);
+    assert.deepEqual(c.functions, ['src/app.ts#S.serve']);
+  });
+});
+
+/** A deep copy that keeps prototypes (a stand-in for pickling: no shared references survive). */
+function deepCopy(x: unknown, seen = new Map<object, unknown>()): unknown {
+  if (x === null || typeof x !== 'object') return x;
+  if (seen.has(x)) return seen.get(x);
+  if (x instanceof Error) return x;
+  const out: Record<string, unknown> = Array.isArray(x) ? ([] as unknown as Record<string, unknown>) : Object.create(Object.getPrototypeOf(x));
+  seen.set(x, out);
+  for (const [k, v] of Object.entries(x)) out[k] = deepCopy(v, seen);
+  return out;
+}
