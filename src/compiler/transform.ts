@@ -122,11 +122,29 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
     root.traverse({
       Function(p) {
         if (!isCompilable(p)) return;
-        const parentFn = p.parentPath.getFunctionParent();
-        const parentUnit = parentFn ? units.get(parentFn.node) : undefined;
-        if (parentUnit === undefined)
-          throw err(p.node, 'a generator nested in a plain function inside a tasklet generator cannot be compiled: ' +
-            'move it to module level or into the generator itself, or mark it /* @stackless native */');
+        // nearest enclosing unit; plain functions in between must not own anything it uses
+        const between = new Set<t.Node>();
+        let parentUnit: UnitInfo | undefined;
+        for (let q: NodePath | null = p.parentPath; q; q = q.parentPath) {
+          if (units.has(q.node)) {
+            parentUnit = units.get(q.node);
+            break;
+          }
+          if (q.isFunction()) between.add(q.node);
+        }
+        if (parentUnit === undefined) throw err(p.node, 'internal: nested generator without an enclosing unit');
+        if (between.size > 0) {
+          p.traverse({
+            Identifier(r) {
+              if (!r.isReferencedIdentifier() && !r.isBindingIdentifier()) return;
+              const b = r.scope.getBinding(r.node.name);
+              const owner = b?.scope.getFunctionParent()?.block;
+              if (owner && between.has(owner))
+                throw err(r.node, `a generator nested in a plain function inside a tasklet generator cannot use that function's variable ${r.node.name}: ` +
+                  'pass it as an argument, move the generator to module level, or mark it /* @stackless native */');
+            },
+          });
+        }
         addUnit(p, parentUnit);
       },
     });
