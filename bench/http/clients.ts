@@ -16,6 +16,8 @@ export interface WrkResult {
   maxms: number;
   errors: number;
   errorDetail: string;
+  /** Server CPU time (user + system) per request in µs, when measured. */
+  cpuUsPerReq?: number;
 }
 
 const LUA = fileURLToPath(new URL('./wrk-report.lua', import.meta.url));

@@ -1,7 +1,9 @@
 /**
  * What every benchmark server child does besides serving: report its port to the parent
- * over IPC once listening, and answer memory probes ({cmd:'mem'} → after two GCs,
- * process.memoryUsage()). Servers run with --expose-gc.
+ * over IPC once listening, and answer probes: {cmd:'mem'} → after two GCs,
+ * process.memoryUsage() (servers run with --expose-gc); {cmd:'cpu'} → CPU time used so far
+ * (user + system µs), so the driver can report CPU per request, which a loaded machine
+ * disturbs far less than req/s.
  */
 export const HOST = '127.0.0.1';
 /** One listen backlog for every server (Syncless used 128; 511 is node's default and keeps
@@ -12,7 +14,10 @@ export const IDLE_TIMEOUT_MS = 120_000;
 
 export function ready(port: number): void {
   process.on('message', (m: { cmd?: string }) => {
-    if (m?.cmd === 'mem') {
+    if (m?.cmd === 'cpu') {
+      const u = process.cpuUsage();
+      process.send!({ cmd: 'cpu', micros: u.user + u.system });
+    } else if (m?.cmd === 'mem') {
       const gc = (globalThis as { gc?: () => void }).gc;
       gc?.();
       gc?.();
