@@ -136,7 +136,7 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
         if (between.size > 0) {
           p.traverse({
             Identifier(r) {
-              if (!r.isReferencedIdentifier() && !r.isBindingIdentifier()) return;
+              if (!r.isReferencedIdentifier() && !(r as NodePath).isBindingIdentifier()) return;
               const b = r.scope.getBinding(r.node.name);
               const owner = b?.scope.getFunctionParent()?.block;
               if (owner && between.has(owner))
