@@ -75,7 +75,7 @@ export class ByteReader {
     const buf = this.buf;
     const start = this.pos;
     this.pos += n;
-    if (n <= 32) {
+    if (n <= 64) {
       let s = '';
       let i = start;
       for (; i < start + n; i++) {

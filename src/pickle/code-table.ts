@@ -38,18 +38,22 @@ export function readCodeTable(r: ByteReader): LoadedCode[] {
     const fnId = r.string();
     const hash = r.string();
     const info = compiledFunctions.get(fnId);
-    const { module, fn } = splitFnId(fnId);
-    if (info === undefined)
-      throw new PickleError(
-        `unpickle: the pickle needs compiled function ${fn} of module ${module}, which is not loaded in this process: ` +
-          `import ${module} (compiled: node --import stackless/register) before unpickling`,
-      );
-    if (info.codeHash !== hash)
-      throw new PickleError(
-        `unpickle: code changed for function ${fn} in module ${module}: the pickle was made by code version ${hash}, ` +
-          `this process has ${info.codeHash}. A tasklet cannot resume in different code; finish it with the old code`,
-      );
-    out.push({ fnId, info });
+    if (info === undefined || info.codeHash !== hash) refuse(fnId, hash, info);
+    out.push({ fnId, info: info! });
   }
   return out;
+}
+
+/** Caller: readCodeTable, for a function that is missing or has another hash. */
+function refuse(fnId: string, hash: string, info: CompiledFunctionInfo | undefined): never {
+  const { module, fn } = splitFnId(fnId);
+  if (info === undefined)
+    throw new PickleError(
+      `unpickle: the pickle needs compiled function ${fn} of module ${module}, which is not loaded in this process: ` +
+        `import ${module} (compiled: node --import stackless/register) before unpickling`,
+    );
+  throw new PickleError(
+    `unpickle: code changed for function ${fn} in module ${module}: the pickle was made by code version ${hash}, ` +
+      `this process has ${info.codeHash}. A tasklet cannot resume in different code; finish it with the old code`,
+  );
 }
