@@ -91,6 +91,8 @@ export class NetConnection implements Waitable {
     const s = this.socket;
     if (s.destroyed) return;
     s.end(() => s.destroy());
+    // Data still queued in user space flushes only if the peer reads: do not wait for ever.
+    if (s.writableLength > 0) s.setTimeout(LINGER_MS, () => s.destroy());
   }
 
   /** Destroy the socket now; tasklets waiting on it get `error`. Caller: server shutdown, timeouts. */
@@ -197,6 +199,8 @@ export class NetConnection implements Waitable {
 }
 
 const HIGH_WATER = 256 * 1024;
+/** How long closeSoon() waits for unsent response data to drain before destroying the socket. */
+const LINGER_MS = 5_000;
 const EMPTY = Buffer.alloc(0);
 
 class RecvOp extends Op<Buffer> {

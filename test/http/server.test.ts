@@ -341,3 +341,53 @@ describe('http server', () => {
     });
   });
 });
+
+describe('http server, property', () => {
+  useCleanScheduler();
+  it('any pipelined mix of GET, Content-Length and chunked requests, sent in random fragments, is answered in order', async () => {
+    const fc = (await import('fast-check')).default;
+    const reqArb = fc.record({
+      kind: fc.constantFrom('get', 'length', 'chunked'),
+      body: fc.stringMatching(/^[a-z0-9]{0,40}$/),
+      pieces: fc.integer({ min: 1, max: 4 }),
+    });
+    await withServer(echo, {}, async ({ server, port }) => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(reqArb, { minLength: 1, maxLength: 6 }), fc.array(fc.integer({ min: 1, max: 60 }), { minLength: 1, maxLength: 8 }), async (reqs, cuts) => {
+          let wire = '';
+          const expected: string[] = [];
+          reqs.forEach((r, i) => {
+            if (r.kind === 'get') {
+              wire += GET(`/g${i}`);
+              expected.push(`GET /g${i} []`);
+            } else if (r.kind === 'length') {
+              wire += `POST /l${i} HTTP/1.1\r\nHost: t\r\nContent-Length: ${r.body.length}\r\n\r\n${r.body}`;
+              expected.push(`POST /l${i} [${r.body}]`);
+            } else {
+              let enc = '';
+              const size = Math.ceil(r.body.length / r.pieces) || 1;
+              for (let k = 0; k < r.body.length; k += size) enc += `${(Math.min(size, r.body.length - k)).toString(16)}\r\n${r.body.slice(k, k + size)}\r\n`;
+              wire += `POST /c${i} HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n${enc}0\r\n\r\n`;
+              expected.push(`POST /c${i} [${r.body}]`);
+            }
+          });
+          const c = new RawClient(port);
+          let pos = 0;
+          for (const cut of cuts) {
+            if (pos >= wire.length) break;
+            await c.send(wire.slice(pos, pos + cut));
+            pos += cut;
+            await new Promise((r) => setImmediate(r));
+          }
+          if (pos < wire.length) await c.send(wire.slice(pos));
+          await c.until(() => c.responses() === reqs.length);
+          const bodies = c.data.split(/HTTP\/1\.1 200 OK\r\n[^]*?\r\n\r\n/).slice(1);
+          assert.deepEqual(bodies, expected);
+          c.destroy();
+        }),
+        { numRuns: 25 },
+      );
+      await eventually(() => server.stats().connections === 0);
+    });
+  });
+});
