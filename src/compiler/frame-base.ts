@@ -1,3 +1,4 @@
+import { InternalError } from '../core/errors.js';
 import { CALL_RESULT } from '../core/frame.js';
 import { sched } from '../core/scheduler.js';
 import { FRAME_DATA, registerCompiledFunction, type CompiledFrame, type FrameData } from './contract.js';
@@ -59,6 +60,21 @@ export abstract class Frame implements CompiledFrame {
     return 'Generator';
   }
 
+  /** Throws InternalError if an invariant (see the class comment) does not hold. Used by tests. */
+  checkInvariants(): void {
+    const fail = (m: string): never => {
+      throw new InternalError(`compiled frame ${this._u.fnId}: ${m}`);
+    };
+    if (!Number.isInteger(this.pc) || this.pc < -1) fail(`bad pc ${this.pc}`);
+    if (this.dlg !== null && this.st !== 'suspended' && this.st !== 'running') fail(`delegate while ${this.st}`);
+    if (this.st === 'done' && (this.pc !== -1 || this.cmp !== null)) fail('done but not finished');
+    if (this.st === 'new' && (this.pc !== 0 || this.dlg !== null)) fail('new but started');
+    const entries = this._u.tries.length / 4;
+    if (this.cmp !== null) this.cmp.forEach((c, i) => {
+      if (c !== undefined && (i >= entries || this._u.tries[i * 4 + 2]! < 0)) fail(`completion pending on try entry ${i} without a finally`);
+    });
+  }
+
   [FRAME_DATA](): FrameData {
     return { fnId: this._u.fnId, codeHash: this._u.codeHash, state: { ...(this as unknown as Record<string, unknown>) } };
   }
@@ -77,10 +93,12 @@ export abstract class Frame implements CompiledFrame {
       case 'new':
         if (mode === THROW) {
           this.st = 'done';
+          this.pc = -1;
           throw v;
         }
         if (mode === RETURN) {
           this.st = 'done';
+          this.pc = -1;
           return { value: v, done: true };
         }
         break;
@@ -143,6 +161,7 @@ export abstract class Frame implements CompiledFrame {
       }
     } catch (e) {
       this.st = 'done';
+      this.pc = -1;
       this.dlg = null;
       this.cmp = null;
       throw e;

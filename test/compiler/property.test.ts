@@ -68,7 +68,8 @@ function program(body: string, actions: string[]): string {
       for (let i = 0; i < 60; i++) {
         const step = i < steps.length ? steps[i] : () => it.next(i);
         let r;
-        try { r = step(); } catch (e) { out.push(['threw', String(e)]); continue; }
+        try { r = step(); } catch (e) { out.push(['threw', String(e)]); it.checkInvariants?.(); continue; }
+        it.checkInvariants?.(); // compiled frames only (throws InternalError if broken)
         out.push([r.done, r.value]);
         if (r.done && i >= steps.length) break;
       }
@@ -83,7 +84,7 @@ describe('compiled == native on generated programs (fast-check)', () => {
         const { native, compiled } = await runBoth(src);
         assert.deepEqual(compiled, native, src);
       }),
-      { numRuns: 50 },
+      { numRuns: 40 },
     );
   });
 });
