@@ -98,7 +98,7 @@ export function taskletEnded(t: Tasklet, outcome: unknown, failed: boolean): voi
   if (bomb !== null || next === null) {
     const w = innermostWatchdog();
     if (bomb === null && w._status === 'blocked') {
-      if (s.externalWaits > 0 && s.main._frame !== null) {
+      if (s.externalWaits > 0 && s.mainDriver === 'async') {
         s.current = w;
         enterIdle();
         return;

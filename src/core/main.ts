@@ -17,7 +17,7 @@ import { drive } from './trampoline.js';
  *    Promise settled when main's body ends).
  */
 
-function startMain(fn: () => Generator<Trap, unknown, unknown>): void {
+function startMain(fn: () => Generator<Trap, unknown, unknown>, driver: 'sync' | 'async'): void {
   const s = sched;
   if (s.mode !== 'plain' || s.current !== s.main || s.main._frame !== null)
     throw new UsageError('runMain() must be called from plain code while no main body is running (not from a tasklet)');
@@ -25,15 +25,21 @@ function startMain(fn: () => Generator<Trap, unknown, unknown>): void {
   const gen = fn();
   if (!isFrame(gen)) throw new TypeError('runMain(fn) needs a generator function (function*)');
   s.main._frame = gen;
+  s.mainDriver = driver;
 }
 
 /**
  * Run `body` as the main tasklet's generator and return its result (or throw its error).
- * Throws UsageError if main ends up waiting for I/O: use runMainAsync for that.
+ * Main cannot wait for I/O here: a tasklet that would wait for I/O with nothing else
+ * runnable gets DeadlockError (saying to use runMainAsync), and nothing changes.
  */
 export function runMain<R>(body: () => Generator<Trap, R, unknown>): R {
-  startMain(body);
-  drive();
+  startMain(body, 'sync');
+  try {
+    drive();
+  } finally {
+    sched.mainDriver = 'plain';
+  }
   if (sched.mode === 'idle')
     throw new UsageError('runMain(): every tasklet waits for I/O; use runMainAsync() to let the event loop run');
   return unwrap(takeMainOutcome()!) as R;
@@ -44,10 +50,11 @@ export function runMain<R>(body: () => Generator<Trap, R, unknown>): R {
  * to the event loop when nothing is runnable and resumes when an external wait completes.
  */
 export function runMainAsync<R>(body: () => Generator<Trap, R, unknown>): Promise<R> {
-  startMain(body);
+  startMain(body, 'async');
   return new Promise<R>((resolve, reject) => {
     setOnMainEnded((o: MainOutcome) => {
       setOnMainEnded(null);
+      sched.mainDriver = 'plain';
       if (o.failed) reject(o.error);
       else resolve(o.value as R);
     });
@@ -55,9 +62,19 @@ export function runMainAsync<R>(body: () => Generator<Trap, R, unknown>): Promis
       drive();
     } catch (e) {
       setOnMainEnded(null);
+      sched.mainDriver = 'plain';
       reject(e);
     }
   });
+}
+
+/**
+ * True while main's body runs under runMainAsync(): only then may the scheduler go idle and
+ * tasklets wait for the event loop (I/O). Caller: higher layers that park tasklets on I/O
+ * and want to refuse early with a clear message (e.g. a server's listen()).
+ */
+export function canWaitForIo(): boolean {
+  return sched.mainDriver === 'async';
 }
 
 /**

@@ -49,11 +49,11 @@ export function nextAfterLeaving(t: Tasklet, waitsExternally: boolean, waitingFo
   }
   const external = s.externalWaits + (waitsExternally ? 1 : 0);
   if (external > 0) {
-    if (s.main._frame === null)
+    if (s.mainDriver !== 'async')
       throw new DeadlockError(
         `Deadlock: the last runnable tasklet cannot be blocked. ${t} would wait (${describe(t, waitingFor)}) ` +
-          'for I/O, but the main tasklet is plain synchronous code and cannot wait for the event ' +
-          'loop; run main as a generator with runMainAsync().',
+          `for I/O, but the main tasklet (${s.mainDriver === 'sync' ? 'run by runMain()' : 'plain synchronous code'}) ` +
+          'cannot wait for the event loop; run main as a generator with runMainAsync().',
       );
     return null;
   }

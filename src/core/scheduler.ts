@@ -12,6 +12,15 @@ import type { Tasklet } from './tasklet.js';
  */
 export type DriveMode = 'plain' | 'running' | 'idle';
 
+/**
+ * How the main tasklet is driven:
+ *  - 'plain' main is the script's own code (no main body is running);
+ *  - 'sync'  runMain() runs main's generator body and returns synchronously;
+ *  - 'async' runMainAsync() runs it and returns a Promise: the only form in which the
+ *            scheduler may go idle and wait for the event loop (I/O).
+ */
+export type MainDriver = 'plain' | 'sync' | 'async';
+
 export type ScheduleCallback = (prev: Tasklet | null, next: Tasklet) => void;
 export type ChannelCallback = (
   channel: unknown,
@@ -51,6 +60,8 @@ export class Scheduler {
   switchTrap = 0;
   /** Writer: drive(), performNow(), park (idle entry). */
   mode: DriveMode = 'plain';
+  /** Writer: main.ts (runMain, runMainAsync and the end of main's body). */
+  mainDriver: MainDriver = 'plain';
   /** Tasklets blocked on external waitables. Writer: park/unpark/cancel. */
   externalWaits = 0;
   /** Set while a schedule/channel callback or the error handler runs. Writer: callbacks.ts. */
