@@ -32,11 +32,23 @@ export class Socket {
     this.remoteAddress = raw.remoteAddress;
     this.remotePort = raw.remotePort;
     this.label = label ?? describePeer(raw);
-    this.reader = new StreamReader(raw, this.label, 'socket');
-    this.writer = new StreamWriter(raw, this.label, 'socket');
+    const r = (this.reader = new StreamReader(raw, this.label, 'socket', false));
+    const w = (this.writer = new StreamWriter(raw, this.label, 'socket', false));
     stats.sockets++;
     addResource(this);
-    raw.once('close', () => this.uncount());
+    // one listener per event, shared by both directions (less memory per idle connection)
+    raw.on('data', (d: Buffer) => r.onData(d));
+    raw.on('end', () => r.onEnd());
+    raw.on('drain', () => w.onDrain());
+    raw.on('error', (e: unknown) => {
+      r.onError(e);
+      w.onError(e);
+    });
+    raw.on('close', () => {
+      r.onEnd();
+      w.onClose();
+      this.uncount();
+    });
   }
 
   // ---- reading ---------------------------------------------------------------------------

@@ -51,11 +51,15 @@ export class StreamReader implements WaitOwner {
     private readonly stream: Readable,
     readonly label: string,
     private readonly kind: WaitKind = 'stream',
+    /** false: the owner (Socket) forwards the stream's events itself (fewer listeners). */
+    listen = true,
   ) {
-    stream.on('data', (chunk: Buffer | string) => this.onData(chunk));
-    stream.on('end', () => this.onEnd());
-    stream.on('error', (e: unknown) => this.onError(e));
-    stream.on('close', () => this.onEnd());
+    if (listen) {
+      stream.on('data', (chunk: Buffer | string) => this.onData(chunk));
+      stream.on('end', () => this.onEnd());
+      stream.on('error', (e: unknown) => this.onError(e));
+      stream.on('close', () => this.onEnd());
+    }
   }
 
   /** What is buffered, up to `max` bytes; waits if nothing is. An empty Buffer means end of stream. */
@@ -104,7 +108,8 @@ export class StreamReader implements WaitOwner {
 
   // ---- Node events ---------------------------------------------------------------------
 
-  private onData(chunk: Buffer | string): void {
+  /** @internal Caller: the stream's 'data' event. */
+  onData(chunk: Buffer | string): void {
     if (this.status !== 'open') return;
     this.buffer.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
     if (this.want !== null) {
@@ -115,12 +120,14 @@ export class StreamReader implements WaitOwner {
     }
   }
 
-  private onEnd(): void {
+  /** @internal Caller: the stream's 'end' and 'close' events. */
+  onEnd(): void {
     if (this.status === 'open') this.status = 'eof';
     this.wakeReader();
   }
 
-  private onError(e: unknown): void {
+  /** @internal Caller: the stream's 'error' event. */
+  onError(e: unknown): void {
     if (this.status === 'open' || this.status === 'eof') {
       this.status = 'failed';
       this.error = fromNodeError(e, this.label);
@@ -175,7 +182,10 @@ export class StreamReader implements WaitOwner {
   /** @internal Park the current tasklet until `op` can be served. */
   _park(op: ReadOp, timeoutMs: number | null): void {
     const w = new Waiter(this.kind, () => `${op} on ${this.label}`, true, this);
-    w.parkCurrent(timeoutMs, () => new Bomb(new TimeoutError(`${op} on ${this.label} timed out after ${op.timeoutMs} ms`, op.timeoutMs)));
+    w.parkCurrent(
+      timeoutMs,
+      timeoutMs === null ? null : () => new Bomb(new TimeoutError(`${op} on ${this.label} timed out after ${op.timeoutMs} ms`, op.timeoutMs)),
+    );
     this.waiter = w;
     this.want = op;
     if (this.pausedByUs) {

@@ -33,10 +33,19 @@ export class StreamWriter {
     private readonly stream: Writable,
     readonly label: string,
     private readonly kind: WaitKind = 'stream',
+    /** false: the owner (Socket) forwards the stream's events itself (fewer listeners). */
+    listen = true,
   ) {
-    stream.on('drain', () => this.writers.wakeAll(undefined));
-    stream.on('error', (e: unknown) => this.onError(e));
-    stream.on('close', () => this.onClose());
+    if (listen) {
+      stream.on('drain', () => this.onDrain());
+      stream.on('error', (e: unknown) => this.onError(e));
+      stream.on('close', () => this.onClose());
+    }
+  }
+
+  /** @internal Caller: the stream's 'drain' event. */
+  onDrain(): void {
+    if (this.writers.length > 0) this.writers.wakeAll(undefined);
   }
 
   /** Write `data`; blocks only while Node's buffer for this stream is full. */
@@ -63,7 +72,8 @@ export class StreamWriter {
     return this.writers.length;
   }
 
-  private onError(e: unknown): void {
+  /** @internal Caller: the stream's 'error' event. */
+  onError(e: unknown): void {
     if (this.status === 'open' || this.status === 'ended') {
       this.status = 'failed';
       this.error = fromNodeError(e, this.label);
@@ -71,7 +81,8 @@ export class StreamWriter {
     if (this.error !== null && this.writers.length > 0) this.writers.wakeAll(new Bomb(this.error));
   }
 
-  private onClose(): void {
+  /** @internal Caller: the stream's 'close' event. */
+  onClose(): void {
     if (this.status === 'open' || this.status === 'ended') this.status = 'closed';
     if (this.writers.length > 0)
       this.writers.wakeAll(
@@ -103,7 +114,10 @@ export class StreamWriter {
   /** @internal */
   _park(timeoutMs: number | null): void {
     const w = new Waiter(this.kind, () => `write() to ${this.label} (waiting for drain)`, true, this.writers);
-    w.parkCurrent(timeoutMs, () => new Bomb(new TimeoutError(`write() to ${this.label} timed out after ${timeoutMs} ms`, timeoutMs)));
+    w.parkCurrent(
+      timeoutMs,
+      timeoutMs === null ? null : () => new Bomb(new TimeoutError(`write() to ${this.label} timed out after ${timeoutMs} ms`, timeoutMs)),
+    );
     this.writers.push(w);
   }
 
