@@ -350,3 +350,67 @@ describe('Pool and Group', () => {
     noLeaks();
   });
 });
+
+describe('cancellation of primitive waits', () => {
+  useCleanScheduler();
+
+  it('killing tasklets blocked on Event, Queue get/put, Semaphore, Lock, AsyncResult, Pool.join and sleep(0) leaves no waiter behind', async () => {
+    await main(function* () {
+      const ev = new Event();
+      const q = new Queue<number>({ maxsize: 1 });
+      q.putNowait(1);
+      const empty = new Queue<number>();
+      const sem = new Semaphore(0);
+      const lock = new Lock();
+      const r = new AsyncResult<number>();
+      const pool = new Pool(1);
+      yield* pool.spawn(function* () {
+        yield* sleep(60_000);
+      });
+      yield* lock.acquire();
+      const blocked = [
+        spawn(function* () {
+          yield* ev.wait({ timeout: 60_000 });
+        }),
+        spawn(function* () {
+          yield* q.put(2);
+        }),
+        spawn(function* () {
+          yield* empty.get();
+        }),
+        spawn(function* () {
+          yield* sem.acquire();
+        }),
+        spawn(function* () {
+          yield* lock.acquire();
+        }),
+        spawn(function* () {
+          yield* r.get();
+        }),
+        spawn(function* () {
+          yield* pool.join();
+        }),
+      ];
+      yield* sleep(0);
+      for (const t of blocked) assert.equal(t.status, 'blocked', `${t}: ${t.waitReason}`);
+      for (const t of blocked) yield* t.kill();
+      for (const t of blocked) assert.equal(t.status, 'dead');
+      assert.equal(ev.waiting, 0);
+      assert.equal(sem.waiting, 0);
+      ev.checkInvariants();
+      q.checkInvariants();
+      empty.checkInvariants();
+      lock.checkInvariants();
+      // the primitives still work for the next user
+      sem.release();
+      assert.equal(yield* sem.acquire({ timeout: 10 }), true);
+      lock.release();
+      assert.equal(yield* lock.acquire({ timeout: 10 }), true);
+      lock.release();
+      yield* pool.killAll();
+      assert.equal(ioStats().waits, 0);
+      assert.equal(ioStats().timers, 0);
+    });
+    noLeaks();
+  });
+});
