@@ -24,6 +24,8 @@ import {
   runMain,
   schedule,
   scheduleRemove,
+  setChannelCallback,
+  setScheduleCallback,
   StacklessError,
   Tasklet,
   type Trap,
@@ -283,6 +285,22 @@ function execute(p: Program, tasklets: Tasklet[]): void {
     checkAll(`t${index} end`);
   }
 
+  // Callbacks observe every switch and channel action; they only record violations (an
+  // error thrown by a callback would be reported and ignored by the runtime).
+  const callbackViolations: string[] = [];
+  setScheduleCallback((prev, next) => {
+    if (prev !== getCurrent()) callbackViolations.push(`schedule callback: prev ${prev} is not current`);
+    if (prev === next) callbackViolations.push(`schedule callback for a switch to itself (${next})`);
+    if (!next.alive) callbackViolations.push(`schedule callback: next ${next} is not alive`);
+  });
+  setChannelCallback((c, t, sending, willBlock) => {
+    const ch = c as Channel<number>;
+    if (t !== getCurrent()) callbackViolations.push(`channel callback: ${t} is not current`);
+    if (willBlock !== (sending ? ch.balance >= 0 : ch.balance <= 0))
+      callbackViolations.push(`channel callback: willBlock ${willBlock} with balance ${ch.balance}`);
+    if (sending && messageIn(t.tempval) === null) callbackViolations.push(`channel callback: no value in ${t}.tempval`);
+  });
+
   p.tasklets.forEach((actions, i) => {
     tasklets.push(new Tasklet(body, undefined, { name: `t${i}` }).setup(actions, i));
   });
@@ -322,6 +340,9 @@ function execute(p: Program, tasklets: Tasklet[]): void {
     runAll();
   }
   checkAll('after run()');
+  setScheduleCallback(null);
+  setChannelCallback(null);
+  assert.deepEqual(callbackViolations, []);
 
   // No loss, no duplication. A receiver that was woken with a value but not resumed yet
   // (scheduleAll/preference put it in the ring, then someone removed it) still holds it.
@@ -370,6 +391,8 @@ function execute(p: Program, tasklets: Tasklet[]): void {
 
 /** After a failed run, leave a clean scheduler for the next (shrinking) run. */
 function cleanUp(): void {
+  setScheduleCallback(null);
+  setChannelCallback(null);
   for (let round = 0; round < 3; round++) {
     for (let t = getMain().next; t !== null && t !== getMain(); t = getMain().next) {
       try {
