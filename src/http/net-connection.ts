@@ -37,6 +37,8 @@ export class NetConnection implements Waitable {
   failure: Error | null = null;
   /** performance.now() after which the current wait fails with HttpTimeoutError; 0 = none. */
   deadline = 0;
+  /** How long a write may stay blocked on backpressure (a client that does not read); 0 = no limit. */
+  writeTimeoutMs = 0;
   private chunks: Buffer[] = [];
   private bufferedBytes = 0;
   private paused = false;
@@ -138,6 +140,7 @@ export class NetConnection implements Waitable {
     const w = this.writer;
     if (w === null) return;
     this.writer = null;
+    this.deadline = 0;
     unpark(w, undefined);
     kickScheduler();
   }
@@ -247,6 +250,7 @@ class WriteOp extends Op<void> {
     const t = sched.current;
     park(t, c);
     c.writer = t;
+    if (c.writeTimeoutMs > 0) c.deadline = performance.now() + c.writeTimeoutMs;
     return SUSPEND;
   }
   toString(): string {

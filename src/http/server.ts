@@ -26,7 +26,7 @@ export interface Limits extends HeadLimits {
   readonly keepAliveTimeout: number;
   /** How long a request head may take from its first byte (slowloris). Default 10 s. */
   readonly headersTimeout: number;
-  /** How long a body read may wait for the next bytes. Default 10 s. */
+  /** How long a body read may wait for the next bytes, and a write for a client that does not read. Default 10 s. */
   readonly bodyTimeout: number;
 }
 
@@ -189,7 +189,9 @@ export class HttpServer implements Waitable {
       sock.destroy();
       return;
     }
-    const hc = new HttpConnection(this, new NetConnection(sock));
+    const nc = new NetConnection(sock);
+    nc.writeTimeoutMs = this.limits.bodyTimeout;
+    const hc = new HttpConnection(this, nc);
     this.conns.add(hc);
     const t = new Tasklet(serveConnection);
     hc.tasklet = t;

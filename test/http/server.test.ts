@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Channel, runMain } from 'stackless';
-import { BodyTooLargeError, ClientGoneError, HttpUsageError, listen, type Handler } from 'stackless/http';
+import { BodyTooLargeError, ClientGoneError, HttpTimeoutError, HttpUsageError, listen, type Handler } from 'stackless/http';
 import { useCleanScheduler } from '../support/harness.js';
 import { eventually, RawClient, withServer } from './support.js';
 
@@ -290,6 +290,26 @@ describe('http server', () => {
         assert.equal(server.stats().tasklets, 0);
       });
       assert.ok(seen[0] instanceof ClientGoneError, String(seen[0]));
+    });
+    it('a client that stops reading makes a blocked write fail with HttpTimeoutError after bodyTimeout', async () => {
+      const seen: unknown[] = [];
+      const chunk = Buffer.alloc(64 * 1024, 120);
+      await withServer(function* (_req, res) {
+        try {
+          for (let i = 0; i < 10_000; i++) yield* res.write(chunk);
+        } catch (e) {
+          seen.push(e);
+          throw e;
+        }
+      }, { bodyTimeout: 150 }, async ({ server, port }) => {
+        const c = new RawClient(port);
+        c.sock.pause(); // never reads: the server's writes hit backpressure
+        await c.send(GET('/'));
+        await eventually(() => seen.length === 1 && server.stats().connections === 0, 3000);
+        assert.equal(server.stats().tasklets, 0);
+        c.destroy();
+      });
+      assert.ok(seen[0] instanceof HttpTimeoutError, String(seen[0]));
     });
   });
 
