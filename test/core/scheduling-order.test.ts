@@ -244,6 +244,38 @@ describe('schedule_remove defects (test_defects Schedule)', () => {
     assert.equal(getMain().isCurrent, true);
   });
 
+  it('plain main scheduleRemove(): the others run, then the floating main is revived', () => {
+    const log: string[] = [];
+    new Tasklet(function* () {
+      log.push('a1');
+      yield* schedule();
+      log.push('a2');
+    }).setup();
+    new Tasklet(function* () {
+      log.push('b');
+    }).setup();
+    const r = scheduleRemove('back').value;
+    log.push('main');
+    assert.equal(r, 'back');
+    assert.deepEqual(log, ['a1', 'b', 'a2', 'main']);
+    assert.equal(getMain().isCurrent, true);
+  });
+
+  it('insert() of a scheduled tasklet does not move it; remove() of a paused one is a no-op', () => {
+    const a = new Tasklet(function* () {}).setup();
+    const b = new Tasklet(function* () {}).setup();
+    a.insert();
+    assert.equal(getMain().next, a);
+    assert.equal(a.next, b);
+    b.remove();
+    b.remove();
+    assert.equal(b.paused, true);
+    assert.equal(a.next, getMain());
+    b.insert();
+    run();
+    assert.equal(a.alive || b.alive, false);
+  });
+
   it('schedule() alone returns its retval without switching; a lone main generator too', () => {
     const o = { o: 1 };
     assert.equal(schedule(o).value, o);
