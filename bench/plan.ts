@@ -43,7 +43,7 @@ export const PARKED_NS = [2_000, 20_000, 100_000, 1_000_000];
 export const HUGE_N = 10_000_000;
 export const DEPTHS = [1, 100, 1_000, 10_000];
 export const MAX_CALL_DEPTH = 1_000_000;
-export const MAX_YIELD_DEPTH = 1_000_000;
+export const MAX_YIELD_DEPTH = 200_000;
 
 export function parkedNs(o: Options, system: SystemId): number[] {
   const ns = PARKED_NS.filter((n) => n <= PARKED_CAP[system]);
@@ -83,7 +83,7 @@ export function buildPlan(o: Options): Measurement[] {
       for (const n of [0, ...parkedNs(o, s)]) {
         const big = n >= 1_000_000;
         add('parked', s, { n }, {
-          runs: big ? Math.min(o.runs, 3) : o.runs,
+          runs: n >= HUGE_N ? Math.min(o.runs, 2) : big ? Math.min(o.runs, 3) : o.runs,
           nodeFlags: ['--expose-gc', `--max-old-space-size=${n >= HUGE_N ? 16_000 : 8_000}`],
           timeoutMs: n >= HUGE_N ? 900_000 : 300_000,
         });

@@ -20,6 +20,8 @@ export interface ReportInput {
   elapsedS: number;
   command: string;
   outDir: string;
+  /** How the children were started (esbuild bundle or tsx). */
+  childMode: string;
 }
 
 const SPEED_ROWS: { w: WorkloadName; label: string; size: (p: Params) => string }[] = [
@@ -160,8 +162,8 @@ export function writeReport(inp: ReportInput): string[] {
   out();
   out(`* Machine: ${cpu[0]?.model ?? '?'} x ${cpu.length} logical CPUs, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${platform()} ${release()}; load average at the end ${loadavg().map((x) => x.toFixed(2)).join(' / ')}.`);
   out(`* Node ${process.version} (V8 ${process.versions.v8}).`);
-  out(`* Each figure is the median of ${opts.runs} runs${opts.quick ? ' (**--quick**: smaller N)' : ''}; every run is a separate \`node\` process (\`bench/child.ts\`); memory runs with \`--expose-gc\`. Sizes above 1M parked tasks use at most 3 runs.`);
-  out('* The timed region starts after module loading (tsx compiles TypeScript at import) and after a warm-up at a tenth of the size.');
+  out(`* Each figure is the median of ${opts.runs} runs${opts.quick ? ' (**--quick**: smaller N)' : ''}; every run is a separate \`node\` process (\`bench/child.ts\`); memory runs with \`--expose-gc\`. Parked runs at 10^6 use at most 3 runs, at 10^7 at most 2.`);
+  out(`* Children: ${inp.childMode}. The timed region starts after module loading and after a warm-up at a tenth of the size.`);
   out('* **Noise:** this machine is shared (2 cores, several concurrent jobs), so absolute times are noisy. Ratios are measured in the same run; targets use CPU time (process.cpuUsage), with wall time beside it.');
   out();
   out('## Targets (our runtime, ratios from this run)');
@@ -202,6 +204,15 @@ export function writeReport(inp: ReportInput): string[] {
       .join(' | ')} |`);
   }
   out();
+  if (systems.has('async') && systems.has('stackless')) {
+    out('Against the baseline a Node user would write (async/await + promise channel): async CPU time / ours, so > 1 means we are faster.');
+    out();
+    out('| workload | stackless vs async/await (CPU) | (wall) |');
+    out('| --- | ---: | ---: |');
+    for (const row of SPEED_ROWS)
+      out(`| ${row.label.replace(/, [^,]*$/, '')} | ${rx(ratio(cpuPerOp(find(row.w, 'async')), cpuPerOp(find(row.w, 'stackless'))))} | ${rx(ratio(wallPerOp(find(row.w, 'async')), wallPerOp(find(row.w, 'stackless'))))} |`);
+    out();
+  }
   out('## Parked memory: bytes per task (heap after GC / peak RSS)');
   out();
   out('N tasks parked on one channel (js-csp: 1,000 per channel); figures minus a baseline process of the same system with N = 0.');

@@ -1,6 +1,9 @@
 /**
  * Effect 4.1: fibers (`Effect.forkChild`) and `Queue.bounded(0)`, Effect's rendezvous-like
- * queue (an offer completes only when a taker takes it). The cooperative yield is
+ * queue (an offer completes only when a taker takes it). The ring uses `Queue.bounded(1)`:
+ * with bounded(0) a ring of >= 2,000 fibers never finishes (every fiber ends up suspended,
+ * the process exits with the result promise pending; 1,000 works); with one token in flight
+ * a 1-slot buffer behaves the same. The cooperative yield is
  * `Effect.yieldNow`; nested calls are nested `Effect.gen` run with `yield*`.
  */
 import { Effect, Fiber, Queue } from 'effect';
@@ -15,7 +18,7 @@ const nested = (depth: number, bottom: Effect.Effect<number>): Effect.Effect<num
 
 export const system: System = {
   label: 'Effect 4.1',
-  note: 'fibers + Queue.bounded(0) (rendezvous-like: offer waits for a taker); yield = Effect.yieldNow',
+  note: 'fibers + Queue.bounded(0) (rendezvous-like: offer waits for a taker); ring: Queue.bounded(1), because a bounded(0) ring of >= 2,000 fibers hangs in Effect 4.1.0; yield = Effect.yieldNow',
   unsupported: {
     'deep-call': 'no frame-stack call(); nested Effect.gen row instead',
     'max-depth-call': 'no frame-stack call()',
@@ -49,8 +52,8 @@ export const system: System = {
     return Effect.runPromise(
       Effect.gen(function* () {
         const chans: Queue.Queue<number>[] = [];
-        for (let i = 0; i < size; i++) chans.push(yield* Queue.bounded<number>(0));
-        const done = yield* Queue.bounded<number>(0);
+        for (let i = 0; i < size; i++) chans.push(yield* Queue.bounded<number>(1));
+        const done = yield* Queue.bounded<number>(1);
         const fibers = [];
         for (let i = 0; i < size; i++) {
           const inp = chans[i]!;
