@@ -25,7 +25,7 @@ import { kickScheduler } from './event-loop-bridge.js';
  *
  * Invariants:
  *  - status 'open' → 'eof' (peer sent FIN; writes still allowed) → 'closed', or straight
- *    'open' → 'closed'. 'closed' ⇔ the socket was destroyed or failed; then `failure` is set.
+ *    'open' → 'closed'. 'closed' ⇔ the socket was destroyed or failed ⇔ `failMessage` set.
  *  - `reader` / `writer` are the tasklets parked in recv() / write(), blocked on this.
  *  - `reader !== null` ⇒ nothing is buffered (data goes straight to the parked reader).
  *  - `bufferedBytes` is the total length of `chunks`; the socket is paused iff it is above
@@ -34,7 +34,11 @@ import { kickScheduler } from './event-loop-bridge.js';
 export class NetConnection implements Waitable {
   readonly external = true;
   status: 'open' | 'eof' | 'closed' = 'open';
-  failure: Error | null = null;
+  /** Why the connection closed; built lazily (an Error's stack trace costs more than a whole
+   * request), so a normal close creates none unless someone reads it. */
+  private failMessage: string | null = null;
+  private failCause: unknown = undefined;
+  private failError: Error | null = null;
   /** performance.now() after which the current wait fails with HttpTimeoutError; 0 = none. */
   deadline = 0;
   /** How long a write may stay blocked on backpressure (a client that does not read); 0 = no limit. */
@@ -50,8 +54,8 @@ export class NetConnection implements Waitable {
   constructor(readonly socket: Socket) {
     socket.on('data', (d: Buffer) => this.onData(d));
     socket.on('end', () => this.onEnd());
-    socket.on('error', (e: Error) => this.fail(new ClientGoneError(`connection failed: ${e.message}`, { cause: e })));
-    socket.on('close', () => this.fail(new ClientGoneError('the client closed the connection')));
+    socket.on('error', (e: Error) => this.fail(null, `connection failed: ${e.message}`, e));
+    socket.on('close', () => this.fail(null, 'the client closed the connection', undefined));
     socket.on('drain', () => this.onDrain());
   }
 
@@ -99,8 +103,15 @@ export class NetConnection implements Waitable {
 
   /** Destroy the socket now; tasklets waiting on it get `error`. Caller: server shutdown, timeouts. */
   destroy(error: Error): void {
-    this.fail(error);
+    this.fail(error, error.message, undefined);
     this.socket.destroy();
+  }
+
+  /** The error waiting tasklets get once the connection is closed (null while open). */
+  get failure(): Error | null {
+    if (this.failError === null && this.failMessage !== null)
+      this.failError = new ClientGoneError(this.failMessage, this.failCause === undefined ? undefined : { cause: this.failCause });
+    return this.failError;
   }
 
   /** The deadline passed: fail the waiting tasklet with a timeout and drop the connection. Caller: server sweep. */
@@ -145,16 +156,18 @@ export class NetConnection implements Waitable {
     kickScheduler();
   }
 
-  private fail(error: Error): void {
+  private fail(error: Error | null, message: string, cause: unknown): void {
     if (this.status === 'closed') return;
     this.status = 'closed';
-    this.failure = error;
+    this.failError = error;
+    this.failMessage = message;
+    this.failCause = cause;
     const r = this.reader;
     const w = this.writer;
     this.reader = null;
     this.writer = null;
-    if (r !== null) unpark(r, new Bomb(error));
-    if (w !== null) unpark(w, new Bomb(error));
+    if (r !== null) unpark(r, new Bomb(this.failure));
+    if (w !== null) unpark(w, new Bomb(this.failure));
     if (r !== null || w !== null) kickScheduler();
   }
 
@@ -191,7 +204,7 @@ export class NetConnection implements Waitable {
     const fail = (what: string): never => {
       throw new InternalError(`${this}: ${what}`);
     };
-    if ((this.status === 'closed') !== (this.failure !== null)) fail('closed ⇔ failure');
+    if ((this.status === 'closed') !== (this.failMessage !== null)) fail('closed ⇔ failure');
     if (this.reader !== null && this.chunks.length > 0) fail('a reader waits while data is buffered');
     if (this.reader !== null && this.reader._waitingOn !== this) fail('reader not parked here');
     if (this.writer !== null && this.writer._waitingOn !== this) fail('writer not parked here');

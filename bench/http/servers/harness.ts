@@ -25,6 +25,8 @@ export function ready(port: number): void {
     }
   });
   process.on('disconnect', () => process.exit(0));
+  // exit through process.exit so that --cpu-prof writes its profile
+  process.on('SIGINT', () => process.exit(0));
   process.send!({ cmd: 'ready', port });
 }
 
