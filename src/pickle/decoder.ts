@@ -485,10 +485,10 @@ export class Decoder {
         this.channels.push({ ch: c.target as Channel<unknown>, c });
         return c.target;
       case Tag.OPERATION: {
-        const op = c.target as object;
+        const op = c.target as { result: unknown };
         const v = args[0];
-        (op as { _result: unknown })._result = v;
-        if (v instanceof Pending) this.wait(v.id, { k: 'prop', obj: op, key: '_result', frameCtr: null });
+        op.result = v;
+        if (v instanceof Pending) this.wait(v.id, { k: 'prop', obj: op, key: 'result', frameCtr: null });
         return op;
       }
       default:

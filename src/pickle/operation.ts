@@ -1,4 +1,3 @@
-import { InternalError } from '../core/errors.js';
 import { Op } from '../core/op.js';
 import { OP_DONE, OP_RESUME_VALUE, OP_RESUME_VOID } from './format.js';
 
@@ -59,31 +58,41 @@ export function operationMode(op: Op<unknown>, out: { result: unknown }): number
   return m;
 }
 
-/** An operation rebuilt by unpickle(), suspended in a restored frame. */
-class RestoredOp extends Op<unknown> {
-  constructor(private readonly mode: number) {
-    super();
-  }
-  protected start(): never {
-    throw new InternalError('a restored operation was started again');
-  }
-  protected override resume(v: unknown): unknown {
-    return this.mode === OP_RESUME_VOID ? undefined : v;
-  }
-  toString(): string {
-    return 'restored operation';
-  }
+/**
+ * What a restored frame is suspended in: an iterator that finishes the `yield*` when the
+ * tasklet is resumed. Stateless for waiting operations (one shared object per mode: the
+ * core's RESUME_ITER is shared by many frames too, so sharing must not matter).
+ */
+interface ResumeIter {
+  next(v?: unknown): IteratorResult<unknown, unknown>;
+  throw(e: unknown): never;
 }
 
-/** Caller: decoder. */
-export function restoreOperation(mode: number, result: unknown): Op<unknown> {
-  const op = new RestoredOp(mode);
-  const o = op as unknown as OpInternals;
-  if (mode === OP_DONE) {
-    o._opState = 'done';
-    o._result = result;
-  } else {
-    o._opState = 'waiting';
-  }
-  return op;
+const RESUME_WITH_VALUE: ResumeIter = Object.freeze({
+  next: (v?: unknown): IteratorResult<unknown, unknown> => ({ done: true, value: v }),
+  throw: (e: unknown): never => {
+    throw e;
+  },
+});
+const RESUME_WITH_NOTHING: ResumeIter = Object.freeze({
+  next: (): IteratorResult<unknown, unknown> => ({ done: true, value: undefined }),
+  throw: (e: unknown): never => {
+    throw e;
+  },
+});
+
+/** Caller: decoder. A completed operation keeps answering its result. */
+export function restoreOperation(mode: number, result: unknown): ResumeIter & { result?: unknown } {
+  if (mode === OP_RESUME_VALUE) return RESUME_WITH_VALUE;
+  if (mode === OP_RESUME_VOID) return RESUME_WITH_NOTHING;
+  const done = {
+    result,
+    next(): IteratorResult<unknown, unknown> {
+      return { done: true, value: done.result };
+    },
+    throw(e: unknown): never {
+      throw e;
+    },
+  };
+  return done;
 }

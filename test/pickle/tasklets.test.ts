@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { Bomb, Channel, checkInvariants, run, Tasklet } from 'stackless';
 import { pickle, registerFunction, unpickle } from 'stackless/pickle';
 import { useCleanScheduler } from '../support/harness.js';
@@ -179,5 +180,51 @@ describe('tasklets and channels round-trip (spec §10)', () => {
     assert.equal(r.t.status, 'dead');
     assert.equal(r.ch.balance, 0);
     t.kill();
+  });
+
+  it('property: a channel with any queue of blocked senders or receivers keeps balance, order and values', () => {
+    fc.assert(
+      fc.property(
+        fc.boolean(),
+        fc.array(fc.anything({ maxDepth: 2, withBigInt: true, withMap: true, withSet: true, withDate: true }), { minLength: 1, maxLength: 6 }),
+        fc.constantFrom(-1, 0, 1),
+        (senders, values, preference) => {
+          const ch = new Channel<unknown>();
+          ch.preference = preference;
+          const logs: string[][] = [];
+          const ts = values.map((v) => {
+            if (senders) return new Tasklet(sender).setup(ch, [v]);
+            const log: string[] = [];
+            logs.push(log);
+            return new Tasklet(server).setup(ch, log);
+          });
+          run();
+          assert.equal(ch.balance, senders ? values.length : -values.length);
+          const r = copy({ ch, ts, logs });
+          r.ch.checkInvariants();
+          checkInvariants();
+          assert.equal(r.ch.balance, ch.balance);
+          assert.equal(r.ch.preference, preference);
+          const queue: Tasklet[] = [];
+          for (let t = r.ch.queue; t !== null; t = t.next) queue.push(t);
+          assert.deepEqual(queue, r.ts);
+          if (senders) {
+            const got = values.map(() => r.ch.receive().value);
+            got.forEach((g, i) => assert.deepEqual(g, values[i]));
+          } else {
+            values.forEach((_, i) => r.ch.send(`v${i}`));
+            run(); // with preference 0 the servers only run now
+            values.forEach((_, i) => assert.deepEqual(r.logs[i], [`served v${i}`]));
+            values.forEach(() => r.ch.send('stop'));
+          }
+          run();
+          assert.equal(r.ch.balance, 0);
+          for (const t of r.ts) assert.equal(t.status, 'dead');
+          for (const t of ts) t.kill();
+          assert.equal(ch.balance, 0);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
