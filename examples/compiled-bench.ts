@@ -5,7 +5,7 @@
 // /* @stackless native */. Variants alternate in one process; medians are reported.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { Channel, Tasklet, run } from 'stackless';
+import { Channel, Tasklet, run, schedule } from 'stackless';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -83,6 +83,26 @@ function parkedAfterRun(n: number, worker: typeof workerC): number {
   return per;
 }
 
+function* deepC(d: number, n: number): Generator<never, number, unknown> {
+  if (d > 0) return yield* deepC(d - 1, n);
+  for (let i = 0; i < n; i++) yield* schedule();
+  return n;
+}
+/* @stackless native */
+function* deepN(d: number, n: number): Generator<never, number, unknown> {
+  if (d > 0) return yield* deepN(d - 1, n);
+  for (let i = 0; i < n; i++) yield* schedule();
+  return n;
+}
+/** ns per switch into a tasklet suspended `d` calls deep (the other tasklet is shallow). */
+function deepSwitchNs(deep: typeof deepC, d: number, n: number): number {
+  new Tasklet(deep).setup(d, n);
+  new Tasklet(deep).setup(0, n);
+  const t0 = process.hrtime.bigint();
+  run();
+  return Number(process.hrtime.bigint() - t0) / (2 * n);
+}
+
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const N = Math.max(1000, Math.round(5e6 * scale));
 const M = Math.max(1000, Math.round(2e5 * scale));
@@ -103,3 +123,11 @@ console.log(`rounds native ${rn.map(f).join(" ")} / compiled ${rc.map(f).join(" 
 console.log(`resume (ns/next): native ${f(median(rn))}, compiled ${f(median(rc))}, ratio ${(median(rc) / median(rn)).toFixed(2)}x  [${N} resumes x ${rounds} rounds]`);
 console.log(`suspended frame (bytes): native ${f(frameN)}, compiled ${f(frameC)}, ratio ${(frameC / frameN).toFixed(2)}x  [${M} frames]`);
 console.log(`parked tasklet (bytes, tasklet+frame+op): native ${f(parkedN)}, compiled ${f(parkedC)}, ratio ${(parkedC / parkedN).toFixed(2)}x  [${M / 4} tasklets]`);
+const D = Math.max(200, Math.round(20000 * scale));
+deepSwitchNs(deepN, 10, D); // warm-up
+deepSwitchNs(deepC, 10, D);
+for (const depth of [1, 100, 1000]) {
+  const n = median([0, 1, 2].map(() => deepSwitchNs(deepN, depth, D)));
+  const c = median([0, 1, 2].map(() => deepSwitchNs(deepC, depth, D)));
+  console.log(`switch into a tasklet ${depth} yield* calls deep (ns): native ${f(n)}, compiled ${f(c)}  [${D} switches]`);
+}

@@ -44,8 +44,8 @@ export async function resolve(specifier: string, context: ResolveContext, next: 
 export async function load(url: string, context: LoadContext, next: Next<LoadContext, LoadResult>): Promise<LoadResult> {
   if (!url.startsWith('file:')) return next(url, context);
   const path = fileURLToPath(url);
-  if (!shouldCompile(path, ownCode)) return next(url, context);
-  if (/\.(c)?js$/.test(path)) {
+  if (!shouldCompile(path, ownCode) || /\.c(j|t)s$/.test(path)) return next(url, context); // CommonJS: not seen by ESM hooks anyway
+  if (/\.js$/.test(path)) {
     // plain JavaScript: compile only ES modules
     const r = await next(url, context);
     if (r.format !== 'module') return r;

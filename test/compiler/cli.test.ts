@@ -25,6 +25,16 @@ describe('stackless CLI and load hook', () => {
     assert.match(r.stdout, /blocked in examples\/compiled-counter\.ts#adder \(restorable: true\) with total=0/);
   });
 
+  it('examples/compiled-bench.ts runs and reports resume and memory ratios', () => {
+    const r = spawnSync(process.execPath, [bin, 'run', 'examples/compiled-bench.ts'], {
+      cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, BENCH_SCALE: '0.001' },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /resume \(ns\/next\): native [\d.]+, compiled [\d.]+, ratio [\d.]+x/);
+    assert.match(r.stdout, /suspended frame \(bytes\): native [\d.]+, compiled [\d.]+/);
+    assert.match(r.stdout, /parked tasklet \(bytes, tasklet\+frame\+op\): native [\d.]+, compiled [\d.]+/);
+  });
+
   it('stack traces point at the TypeScript source lines (inline source maps)', () => {
     const r = node([bin, 'run', 'test/compiler/fixtures/throws.ts']);
     assert.notEqual(r.status, 0);

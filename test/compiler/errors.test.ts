@@ -28,6 +28,7 @@ describe('unsupported constructs fail at compile time with file:line and advice'
     ['yield in a destructuring default', 'function* g() {\n  const [a = yield 1] = [];\n}', /mod\.ts:2:\d+: yield inside a destructuring pattern/],
     ['super in a generator method', 'class A extends Object {\n  *m() {\n    yield super.toString();\n  }\n}', /mod\.ts:3:\d+: `super` .*@stackless native/],
     ['generator nested in a plain function inside a generator', 'function* g() {\n  const f = (k) => function* () { yield k; };\n  yield f;\n}', /mod\.ts:2:\d+: a generator nested in a plain function .*variable k/],
+    ['a named generator expression that refers to itself', 'const g = function* fact(n) {\n  if (n > 0) yield* fact(n - 1);\n};', /mod\.ts:1:\d+: the generator expression refers to itself by name \(fact\)/],
     ['reserved identifiers', 'function* g() { const $f = 1; yield $f; }', /mod\.ts:1:\d+: the identifier \$f is reserved/],
   ];
   for (const [name, src, re] of cases) {
