@@ -37,7 +37,7 @@ function* serve(conn: NetConnection): Generator<Trap, void, unknown> {
 }
 
 await runMainAsync(function* () {
-  const server = createServer({ noDelay: true, allowHalfOpen: true }, (sock) => {
+  const server = createServer({ allowHalfOpen: true }, (sock) => {
     new Tasklet(serve).setup(new NetConnection(sock));
     kickScheduler();
   });

@@ -7,7 +7,6 @@ import { BACKLOG, HOST, ready } from './harness.js';
 
 function* serve(sock: Socket): Generator<Trap, void, unknown> {
   try {
-    sock.setNoDelay(true);
     const first = (yield* sock.readline({ limit: 8192 })).toString('latin1');
     for (;;) {
       const line = yield* sock.readline({ limit: 8192 });
