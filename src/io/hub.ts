@@ -174,9 +174,12 @@ function* hubLoop(): Generator<Trap, void, unknown> {
   }
 }
 
+/** Reused for every dormant period of the hub tasklet. */
+const dormantWaiter = new Waiter('hub', 'dormant until a tasklet is runnable', false, null);
+
 class DormantOp extends Op<void> {
   protected start(): typeof SUSPEND {
-    const w = new Waiter('hub', 'dormant until a tasklet is runnable', false, null);
+    const w = dormantWaiter;
     w.parkCurrent();
     hubWaiter = w;
     return SUSPEND;

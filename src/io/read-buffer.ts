@@ -26,6 +26,12 @@ export class ReadBuffer {
     if (n <= 0) return EMPTY;
     const c0 = this.chunks[0]!;
     const avail = c0.length - this.offset;
+    if (n === c0.length && this.offset === 0) {
+      // a whole chunk: hand it out as is
+      this.chunks.shift();
+      this.length -= n;
+      return c0;
+    }
     if (n <= avail) {
       const out = c0.subarray(this.offset, this.offset + n);
       this.consume(n);

@@ -45,6 +45,8 @@ export class StreamReader implements WaitOwner {
   readonly buffer = new ReadBuffer();
   private waiter: Waiter | null = null;
   private want: ReadOp | null = null;
+  /** The one Waiter reused for every read (only one reader waits at a time). */
+  private readWaiter: Waiter | null = null;
   private pausedByUs = false;
 
   constructor(
@@ -181,7 +183,7 @@ export class StreamReader implements WaitOwner {
 
   /** @internal Park the current tasklet until `op` can be served. */
   _park(op: ReadOp, timeoutMs: number | null): void {
-    const w = new Waiter(this.kind, () => `${op} on ${this.label}`, true, this);
+    const w = (this.readWaiter ??= new Waiter(this.kind, () => `${this.want ?? 'read'} on ${this.label}`, true, this));
     w.parkCurrent(
       timeoutMs,
       timeoutMs === null ? null : () => new Bomb(new TimeoutError(`${op} on ${this.label} timed out after ${op.timeoutMs} ms`, op.timeoutMs)),

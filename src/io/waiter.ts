@@ -1,4 +1,5 @@
 import { Bomb } from '../core/bomb.js';
+import { InternalError } from '../core/errors.js';
 import { park, unpark } from '../core/park.js';
 import { unlink } from '../core/ring.js';
 import { checkSwitchTrap } from '../core/park.js';
@@ -31,7 +32,8 @@ export interface WaitOwner {
  * internal, so a main that waits on an Event nobody can set still gets a DeadlockError.
  *
  * Invariants:
- *  - status 'ready' → 'waiting' → 'ended'; `tasklet !== null` iff 'waiting'.
+ *  - status 'ready' → 'waiting' → 'ended' (→ 'waiting' again when an owner reuses it for its
+ *    next wait); `tasklet !== null` iff 'waiting'.
  *  - 'waiting' ⇔ counted in stats.waits; `timer !== null` only while 'waiting'.
  *  - while 'waiting', `tasklet._waitingOn === this` and the tasklet is 'blocked'.
  *  - `qPrev/qNext/queue` are written by WaitQueue only.
@@ -88,6 +90,7 @@ export class Waiter implements Waitable {
   }
 
   private begin(t: Tasklet, timeoutMs: number | null, onTimeout: (() => unknown) | null): void {
+    if (this.status === 'waiting') throw new InternalError(`${this} is already in use by ${this.tasklet}`);
     this.tasklet = t;
     this.status = 'waiting';
     stats.waits++;
