@@ -5,7 +5,7 @@
 // /* @stackless native */. Variants alternate in one process; medians are reported.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { Channel, Tasklet, run, schedule } from 'stackless';
+import { Channel, Tasklet, run, schedule, type Trap } from 'stackless';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -83,13 +83,13 @@ function parkedAfterRun(n: number, worker: typeof workerC): number {
   return per;
 }
 
-function* deepC(d: number, n: number): Generator<never, number, unknown> {
+function* deepC(d: number, n: number): Generator<Trap, number, unknown> {
   if (d > 0) return yield* deepC(d - 1, n);
   for (let i = 0; i < n; i++) yield* schedule();
   return n;
 }
 /* @stackless native */
-function* deepN(d: number, n: number): Generator<never, number, unknown> {
+function* deepN(d: number, n: number): Generator<Trap, number, unknown> {
   if (d > 0) return yield* deepN(d - 1, n);
   for (let i = 0; i < n; i++) yield* schedule();
   return n;
