@@ -56,13 +56,15 @@ export class Channel<T = unknown> implements Waitable {
 
   /** Send `value`; blocks until a receiver takes it. */
   send(value: T): Op<void> {
-    const op = (this._sendOp ??= new ChannelOp<void>(this, SEND));
+    // Plain code keeps each result in its own op.value: no shared cached op there.
+    const op = sched.mode === 'plain' ? new ChannelOp<void>(this, SEND) : (this._sendOp ??= new ChannelOp<void>(this, SEND));
     op.payload = value;
     return launch(op);
   }
 
   /** Receive a value; blocks until a sender offers one. Raises what sendException sent. */
   receive(): Op<T> {
+    if (sched.mode === 'plain') return launch(new ChannelOp<T>(this, RECEIVE));
     return launch((this._recvOp ??= new ChannelOp<T>(this, RECEIVE)) as Op<T>);
   }
 

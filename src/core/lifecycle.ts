@@ -80,10 +80,13 @@ export function taskletEnded(t: Tasklet, outcome: unknown, failed: boolean): voi
     const handler = s.errorHandler;
     if (handler === null) bomb = new Bomb(outcome);
     else {
+      s.inCallback = 'error';
       try {
         handler(outcome, t);
       } catch (e) {
         bomb = new Bomb(e);
+      } finally {
+        s.inCallback = null;
       }
     }
   }

@@ -218,7 +218,10 @@ export function launch<O extends Op<any>>(op: O): O { // eslint-disable-line @ty
     throw new CallbackError(
       s.inCallback === 'channel'
         ? 'Recursive channel call due to callbacks! (no channel or switching operation inside a channel callback)'
-        : 'Recursive scheduler call due to callbacks! (no switching operation inside a schedule callback)',
+        : s.inCallback === 'error'
+          ? `${String(op)} inside the error handler: it runs in the dying tasklet, which cannot suspend; ` +
+            'record the error (or insert/setup tasklets, which does not switch) and act on it from another tasklet'
+          : 'Recursive scheduler call due to callbacks! (no switching operation inside a schedule callback)',
     );
   switch (s.mode) {
     case 'plain':

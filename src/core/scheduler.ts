@@ -65,7 +65,7 @@ export class Scheduler {
   /** Tasklets blocked on external waitables. Writer: park/unpark/cancel. */
   externalWaits = 0;
   /** Set while a schedule/channel callback or the error handler runs. Writer: callbacks.ts. */
-  inCallback: 'schedule' | 'channel' | null = null;
+  inCallback: 'schedule' | 'channel' | 'error' | null = null;
   /** The most recent lazily created operation that has not started yet (forgotten-yield*
    * detection). Writer: launch() and Op.next. */
   unstarted: object | null = null;

@@ -41,7 +41,8 @@ export function switchTrap(delta = 0): number {
 export function schedule(): Op<Tasklet>;
 export function schedule<V>(retval: V): Op<V>;
 export function schedule(...args: unknown[]): Op<unknown> {
-  const op = scheduleOp;
+  // Plain code keeps each result in its own op.value: no shared cached op there.
+  const op = sched.mode === 'plain' ? new ScheduleOp(false) : scheduleOp;
   op.retval = args.length === 0 ? sched.current : args[0];
   return launch(op);
 }
@@ -53,7 +54,7 @@ export function schedule(...args: unknown[]): Op<unknown> {
 export function scheduleRemove(): Op<Tasklet>;
 export function scheduleRemove<V>(retval: V): Op<V>;
 export function scheduleRemove(...args: unknown[]): Op<unknown> {
-  const op = scheduleRemoveOp;
+  const op = sched.mode === 'plain' ? new ScheduleOp(true) : scheduleRemoveOp;
   op.retval = args.length === 0 ? sched.current : args[0];
   return launch(op);
 }

@@ -4,7 +4,18 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { getCurrent, getErrorHandler, run, runMain, schedule, setErrorHandler, Tasklet, type ErrorHandler } from 'stackless';
+import {
+  CallbackError,
+  Channel,
+  getCurrent,
+  getErrorHandler,
+  run,
+  runMain,
+  schedule,
+  setErrorHandler,
+  Tasklet,
+  type ErrorHandler,
+} from 'stackless';
 import { useCleanScheduler } from '../support/harness.js';
 
 class ZeroDivisionError extends Error {}
@@ -101,6 +112,39 @@ describe('error handler (test_miscell TestErrorHandler)', () => {
     setErrorHandler(null);
     assert.equal(seen.length, 1);
     assert.ok(seen[0] instanceof IndexError);
+  });
+
+  it('the handler runs in the dying tasklet: a switching operation there is a CallbackError that says so', () => {
+    let err: unknown = null;
+    const ch = new Channel<unknown>();
+    setErrorHandler((e) => {
+      try {
+        ch.send(e);
+      } catch (x) {
+        err = x;
+      }
+    });
+    new Tasklet(function* () {
+      throw new ZeroDivisionError();
+    }).setup();
+    run();
+    setErrorHandler(null);
+    assert.ok(err instanceof CallbackError);
+    assert.match(err.message, /inside the error handler: it runs in the dying tasklet, which cannot suspend/);
+    assert.equal(ch.balance, 0);
+    // the handler may still create and schedule tasklets (that does not switch)
+    const errors: unknown[] = [];
+    setErrorHandler((e) => {
+      new Tasklet(function* () {
+        errors.push(e);
+      }).setup();
+    });
+    new Tasklet(function* () {
+      throw new IndexError('reported later');
+    }).setup();
+    run();
+    setErrorHandler(null);
+    assert.equal(errors.length, 1);
   });
 
   it('TaskletExit never reaches the handler', () => {

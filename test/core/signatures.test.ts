@@ -148,6 +148,26 @@ describe('module functions (TS test_functionality OtherTestCases)', () => {
     assert.equal(getRunCount(), rc);
   });
 
+  it('in plain code each operation keeps its own result in op.value', () => {
+    const ch = new Channel<number>();
+    new Tasklet(function* () {
+      yield* ch.send(1);
+      yield* ch.send(2);
+    }).setup();
+    const a = ch.receive();
+    const b = ch.receive();
+    assert.equal(a.value, 1);
+    assert.equal(b.value, 2);
+    const s1 = schedule('one');
+    const s2 = schedule('two');
+    assert.equal(s1.value, 'one');
+    assert.equal(s2.value, 'two');
+    const r1 = scheduleRemove('x');
+    const r2 = scheduleRemove('y');
+    assert.deepEqual([r1.value, r2.value], ['x', 'y']);
+    run();
+  });
+
   it('main as a generator: the same signatures hold with yield*', () => {
     const o = {};
     const got = runMain(function* () {
