@@ -64,7 +64,7 @@ export class Scheduler {
   mainDriver: MainDriver = 'plain';
   /** Tasklets blocked on external waitables. Writer: park/unpark/cancel. */
   externalWaits = 0;
-  /** Set while a schedule/channel callback or the error handler runs. Writer: callbacks.ts. */
+  /** Set while a schedule/channel callback or the error handler runs. Writer: callbacks.ts, lifecycle.ts. */
   inCallback: 'schedule' | 'channel' | 'error' | null = null;
   /** The most recent lazily created operation that has not started yet (forgotten-yield*
    * detection). Writer: launch() and Op.next. */
