@@ -38,6 +38,35 @@ describe('compiled tasklets', () => {
     assert.ok(native.some((x) => x === 'victim finally'));
   });
 
+  it('kill and throw through nested compiled calls (pushed frames) run every finally in order', async () => {
+    const { native, compiled } = await runBoth(`
+      export function run(log, api) {
+        const { Tasklet, Channel, run, call } = api;
+        const ch = new Channel();
+        function* level(n) {
+          try {
+            if (n === 0) return yield* ch.receive();
+            return n + (n % 2 ? yield* level(n - 1) : yield* call(level, n - 1));
+          } catch (e) {
+            log.push('catch ' + n + ' ' + (e && e.message));
+            if (n === 2) return 100;
+            throw e;
+          } finally {
+            log.push('finally ' + n);
+          }
+        }
+        const a = new Tasklet(level).setup(4); run();
+        a.kill(); log.push(['killed', a.alive]);
+        let got;
+        const b = new Tasklet(function* () { got = yield* level(4); }).setup(); run();
+        b.throw(new Error('E')); run(); log.push(['got', got, b.alive]);
+        const c = new Tasklet(function* () { got = yield* level(3); }).setup(); run();
+        ch.send(7); run(); log.push(['got', got]);
+      }`);
+    assert.deepEqual(compiled, native);
+    assert.ok(native.some((x) => x === 'finally 4'));
+  });
+
   it('recursion 100,000 deep through yield* and call() pushes frames (no JS stack growth)', async () => {
     const mod = await load(`
       export function run(api) {
