@@ -195,6 +195,29 @@ describe('using operations the wrong way (UsageError)', () => {
     assert.equal(ch.balance, 0);
   });
 
+  it('forgotten yield*: a second operation of the same kind on the same channel is refused too', () => {
+    const ch = new Channel<number>();
+    const got: unknown[] = [];
+    let err: unknown = null;
+    const r = new Tasklet(function* () {
+      for (;;) got.push(yield* ch.receive());
+    }).setup();
+    run();
+    new Tasklet(function* () {
+      try {
+        ch.send(1); // forgotten yield*
+        yield* ch.send(2);
+      } catch (e) {
+        err = e;
+      }
+    }).setup();
+    run();
+    assert.ok(err instanceof UsageError);
+    assert.deepEqual(got, [], 'neither value was sent');
+    assert.equal(ch.balance, -1);
+    r.kill();
+  });
+
   it('forgotten yield*: detected when the tasklet returns', () => {
     const ch = new Channel<number>();
     new Tasklet(function* () {
