@@ -7,7 +7,7 @@
  * Raw results go to bench/.results/<date>.json.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSystem } from './load-system.js';
@@ -20,10 +20,10 @@ import { SYSTEM_IDS, type System, type SystemId, type WorkloadName } from './wor
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 
-type RunOptions = Options & { outDir: string | null; tsx: boolean };
+type RunOptions = Options & { outDir: string | null; tsx: boolean; report: string | null };
 
 function parseArgs(argv: readonly string[]): RunOptions {
-  const o: RunOptions = { quick: false, huge: false, runs: 5, only: null, systems: SYSTEM_IDS, outDir: null, tsx: false };
+  const o: RunOptions = { quick: false, huge: false, runs: 5, only: null, systems: SYSTEM_IDS, outDir: null, tsx: false, report: null };
   let runsGiven = false;
   for (const a of argv) {
     const [k, v] = a.split('=', 2) as [string, string | undefined];
@@ -38,7 +38,9 @@ function parseArgs(argv: readonly string[]): RunOptions {
       if (bad.length > 0) throw new Error(`unknown system(s) ${bad.join(', ')}; known: ${SYSTEM_IDS.join(', ')}`);
       o.systems = v.split(',') as SystemId[];
     } else if (k === '--out' && v !== undefined) o.outDir = v;
-    else throw new Error(`unknown option ${a}. Options: --quick --huge --runs=N --only=w1,w2 --systems=s1,s2 --out=DIR`);
+    else if (k === '--tsx') o.tsx = true;
+    else if (k === '--report' && v !== undefined) o.report = v;
+    else throw new Error(`unknown option ${a}. Options: --quick --huge --runs=N --only=w1,w2 --systems=s1,s2 --out=DIR --tsx --report=RAW.json`);
   }
   if (o.quick && !runsGiven) o.runs = 2;
   return o;
@@ -109,8 +111,52 @@ function describe(r: ChildResult, m: Measurement): string {
   return `${(r.wallNs / r.ops).toFixed(1)} ns/op wall, ${(r.cpuNs / r.ops).toFixed(1)} ns/op cpu`;
 }
 
+/** The command line that reproduces a run with these options (for the report). */
+function commandFor(o: Options): string {
+  const a: string[] = [];
+  if (o.quick) a.push('--quick');
+  if (o.huge) a.push('--huge');
+  if (o.runs !== (o.quick ? 2 : 5)) a.push(`--runs=${o.runs}`);
+  if (o.only !== null) a.push(`--only=${o.only.join(',')}`);
+  if (o.systems.length !== SYSTEM_IDS.length) a.push(`--systems=${o.systems.join(',')}`);
+  return `npm run bench${a.length > 0 ? ` -- ${a.join(' ')}` : ''}`;
+}
+
+interface RawResults {
+  started: string;
+  opts: RunOptions;
+  elapsedS: number;
+  outcomes: Outcome[];
+  childMode?: string;
+}
+
+/** --report=RAW.json: write the report again from a raw results file, measuring nothing. */
+async function reportOnly(file: string, outDirOpt: string | null): Promise<void> {
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as RawResults;
+  const systems = new Map<SystemId, System>();
+  for (const id of raw.opts.systems) systems.set(id, await loadSystem(id));
+  const outDir = outDirOpt ?? (raw.opts.quick ? join(root, 'bench', '.results', 'quick') : join(root, 'docs'));
+  mkdirSync(outDir, { recursive: true });
+  const files = writeReport({
+    outcomes: raw.outcomes,
+    systems,
+    opts: raw.opts,
+    started: new Date(raw.started),
+    elapsedS: raw.elapsedS,
+    command: commandFor(raw.opts),
+    outDir,
+    childMode: raw.childMode ?? 'not recorded in this raw file',
+  });
+  process.stdout.write(`report ${files.map((f) => relative(root, f)).join(', ')} from ${relative(root, file)}\n`);
+}
+
+const TSX_MODE = '`node --conditions=source --import tsx bench/child.ts` (tsx compiles at import)';
+const BUNDLE_MODE =
+  '`node bench/.results/build/child.js`, bench + src compiled once by esbuild (the transform tsx uses, same tsconfig), peers loaded from node_modules';
+
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
+  if (opts.report !== null) return reportOnly(opts.report, opts.outDir);
   const systems = new Map<SystemId, System>();
   for (const id of opts.systems) systems.set(id, await loadSystem(id));
   const plan = buildPlan(opts);
@@ -144,13 +190,11 @@ async function main(): Promise<void> {
   const elapsedS = (Date.now() - t0) / 1000;
   mkdirSync(resultsDir, { recursive: true });
   const rawPath = join(resultsDir, `${started.toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(rawPath, JSON.stringify({ started, opts, elapsedS, outcomes }, null, 1));
+  const childMode = opts.tsx ? TSX_MODE : BUNDLE_MODE;
+  writeFileSync(rawPath, JSON.stringify({ started, opts, elapsedS, outcomes, childMode }, null, 1));
   const outDir = opts.outDir ?? (opts.quick ? join(resultsDir, 'quick') : join(root, 'docs'));
   mkdirSync(outDir, { recursive: true });
-  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
-  const childMode = opts.tsx
-    ? '`node --conditions=source --import tsx bench/child.ts` (tsx compiles at import)'
-    : '`node bench/.results/build/child.js`, bench + src compiled once by esbuild (the transform tsx uses, same tsconfig), peers loaded from node_modules';
+  const command = commandFor(opts);
   const files = writeReport({ outcomes, systems, opts, started, elapsedS, command, outDir, childMode });
   process.stdout.write(`done in ${elapsedS.toFixed(0)} s; raw results ${relative(root, rawPath)}; report ${files.map((f) => relative(root, f)).join(', ')}\n`);
 }
