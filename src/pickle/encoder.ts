@@ -376,7 +376,7 @@ export class Encoder {
     const ctorName = (proto as { constructor?: { name?: string } } | null)?.constructor?.name || 'Object';
     const cls = ctorName === 'Object' && tagName !== 'Object' ? tagName : ctorName;
     if (o instanceof Promise)
-      throw new Refusal(o, 'a Promise', 'a pending result lives in another process; wait for it before pickling, or send results over a channel');
+      throw new Refusal(o, 'a Promise', 'a promise is bound to this process and its event loop; wait for it before pickling (io.wait), or deliver its result over a channel');
     if (o instanceof WeakMap || o instanceof WeakSet || o instanceof WeakRef)
       throw new Refusal(o, `a ${cls}`, 'weak collections hold no picklable contents; use a Map or Set');
     const tag = Object.prototype.toString.call(o);

@@ -48,4 +48,10 @@ describe('cross-process round trip (compiled by stackless/register)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('refusals inside compiled code name the local and the native function', () => {
+    const out = node(['test/pickle/support/compiled-child.ts', 'refusals'], true);
+    assert.match(out, /holdsPromise: restorable true: PickleError: cannot pickle a Promise at tasklet\.frames\[0\]\.state\.\$pending/);
+    assert.match(out, /callsNative: restorable false: PickleError: cannot pickle tasklet#\d+: it is not restorable, frame 1 is the native generator function\* nativeStep at tasklet\.frames\[1\]/);
+  });
 });

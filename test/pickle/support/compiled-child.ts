@@ -3,12 +3,14 @@
  *   compiled-child.ts whole              run the workload to the end, print its trace
  *   compiled-child.ts start DIR K...     for each K: run K steps, pickle tasklet + log to DIR/K.pickle
  *   compiled-child.ts finish DIR K...    for each K: unpickle DIR/K.pickle, finish, print "K:" + trace
+ *   compiled-child.ts refusals           print the PickleError messages of compiled tasklets that hold
+ *                                        a Promise, or are suspended in a native generator frame
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, Tasklet } from 'stackless';
 import { pickle, unpickle } from 'stackless/pickle';
-import { workload } from '../fixtures/workload.js';
+import { callsNative, holdsPromise, workload } from '../fixtures/workload.js';
 
 const NAMES = ['ab', 'boom', 'cde', 'f'];
 const [mode, dir, ...ks] = process.argv.slice(2);
@@ -33,6 +35,19 @@ if (mode === 'whole') {
     t.insert();
     run();
     console.log(`${k}:\n${log.join('\n')}`);
+  }
+} else if (mode === 'refusals') {
+  for (const fn of [holdsPromise, callsNative]) {
+    const t = new Tasklet(fn).setup();
+    t.run();
+    t.remove();
+    try {
+      pickle(t);
+      console.log(`${fn.name}: pickled (unexpected)`);
+    } catch (e) {
+      console.log(`${fn.name}: restorable ${t.restorable}: ${(e as Error).name}: ${(e as Error).message}`);
+    }
+    t.kill();
   }
 } else {
   throw new Error(`unknown mode ${mode}`);
