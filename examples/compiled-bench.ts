@@ -124,9 +124,9 @@ console.log(`resume (ns/next): native ${f(median(rn))}, compiled ${f(median(rc))
 console.log(`suspended frame (bytes): native ${f(frameN)}, compiled ${f(frameC)}, ratio ${(frameC / frameN).toFixed(2)}x  [${M} frames]`);
 console.log(`parked tasklet (bytes, tasklet+frame+op): native ${f(parkedN)}, compiled ${f(parkedC)}, ratio ${(parkedC / parkedN).toFixed(2)}x  [${M / 4} tasklets]`);
 const D = Math.max(200, Math.round(20000 * scale));
-deepSwitchNs(deepN, 10, D); // warm-up
-deepSwitchNs(deepC, 10, D);
 for (const depth of [1, 100, 1000]) {
+  deepSwitchNs(deepN, depth, D); // warm-up
+  deepSwitchNs(deepC, depth, D);
   const n = median([0, 1, 2].map(() => deepSwitchNs(deepN, depth, D)));
   const c = median([0, 1, 2].map(() => deepSwitchNs(deepC, depth, D)));
   console.log(`switch into a tasklet ${depth} yield* calls deep (ns): native ${f(n)}, compiled ${f(c)}  [${D} switches]`);

@@ -91,6 +91,45 @@ export class KeysIter implements LoopIter {
 }
 
 /**
+ * for-of over a Map (entries) or a Set (values). Plain data: the collection and how many items
+ * were consumed. The live native iterator is kept outside the object (a WeakMap), so while the
+ * program runs, iteration sees additions and deletions exactly as native for-of does; a revived
+ * copy (after pickling) re-creates it and skips `n` items (exact if the collection was not
+ * mutated behind the suspended loop).
+ */
+export class CollectionIter implements LoopIter {
+  v: unknown = undefined;
+  done = false;
+  /** Items consumed so far. */
+  i = 0;
+  constructor(public c: Map<unknown, unknown> | Set<unknown>) {}
+  n(): boolean {
+    let it = liveIterators.get(this);
+    if (it === undefined) {
+      it = this.c[Symbol.iterator]() as Iterator<unknown>;
+      for (let k = 0; k < this.i; k++) it.next();
+      liveIterators.set(this, it);
+    }
+    this.done = true;
+    const r = it.next();
+    if (r.done === true) {
+      this.v = undefined;
+      liveIterators.delete(this);
+      return false;
+    }
+    this.done = false;
+    this.i++;
+    this.v = r.value;
+    return true;
+  }
+  close(): void {
+    this.done = true;
+    liveIterators.delete(this);
+  }
+}
+const liveIterators = new WeakMap<CollectionIter, Iterator<unknown>>();
+
+/**
  * Any other iterable (Map, Set, compiled generators, user iterators) through its iterator.
  * Not plain data unless the iterator is (a compiled generator frame is).
  */
@@ -123,6 +162,8 @@ export class ProtocolIter implements LoopIter {
 export function iter(e: unknown): LoopIter {
   if (Array.isArray(e) && (e as unknown as { [Symbol.iterator]: unknown })[Symbol.iterator] === ARRAY_VALUES) return new ArrayIter(e);
   if (typeof e === 'string') return new StringIter(e);
+  if (e instanceof Map && (e as unknown as { [Symbol.iterator]: unknown })[Symbol.iterator] === MAP_ENTRIES) return new CollectionIter(e);
+  if (e instanceof Set && (e as unknown as { [Symbol.iterator]: unknown })[Symbol.iterator] === SET_VALUES) return new CollectionIter(e);
   if (e === null || e === undefined) throw new TypeError(`${String(e)} is not iterable`);
   const m = (e as { [Symbol.iterator]?: () => Iterator<unknown> })[Symbol.iterator];
   if (typeof m !== 'function') throw new TypeError(`${typeof e === 'object' ? 'object' : String(e)} is not iterable`);
@@ -131,6 +172,8 @@ export function iter(e: unknown): LoopIter {
   return new ProtocolIter(it);
 }
 const ARRAY_VALUES = Array.prototype[Symbol.iterator];
+const MAP_ENTRIES = Map.prototype[Symbol.iterator];
+const SET_VALUES = Set.prototype[Symbol.iterator];
 
 /** Caller: generated code for `for (k in o)`. */
 export function keys(o: unknown): LoopIter {

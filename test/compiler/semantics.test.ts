@@ -114,7 +114,7 @@ const programs: Record<string, string> = {
       const it = g('none'); log.push(it.next()); log.push(it.return('early'));
       log.push(log0);
     }`,
-  'for-of over arrays, strings, Map, Set, compiled generators; for-in': `
+  'for-of over arrays, strings, Map, Set (mutated while iterating), compiled generators; for-in': `
     function* nums() { yield 1; yield 2; }
     function* g() {
       const arr = [1, 2]; for (const x of arr) { if (x === 1) arr.push(3); yield x; }
@@ -126,6 +126,9 @@ const programs: Record<string, string> = {
       class P { constructor() { this.own = 1; } } P.prototype.inherited = 2;
       for (const k in new P()) yield k;
       let last; for (last of [7, 8]) yield 'assign ' + last; yield last;
+      const m = new Map([[1, 'a'], [2, 'b'], [3, 'c']]);
+      for (const [k, v] of m) { if (k === 1) { m.delete(2); m.set(4, 'd'); } yield k + v; }
+      const st = new Set([1, 2]); for (const x of st) { if (x < 4) st.add(x + 2); yield x; }
     }
     export function run(log) { drive(log, g()); }`,
   'destructuring, default and rest params': `

@@ -113,11 +113,11 @@ describe('compiled tasklets', () => {
     assert.equal(result, 'w:22:5,7,1');
   });
 
-  it('reviveFrame(copy of state) resumes a suspended frame where it was (mid-loop, inside a yielding finally)', async () => {
+  it('reviveFrame(copy of state) resumes a suspended frame where it was (mid-loop over a Set, inside a yielding finally)', async () => {
     const mod = await load(`
       export function* g(n) {
         const out = [];
-        for (const i of [1, 2, 3]) {
+        for (const i of new Set([1, 2, 3])) {
           try {
             if (i === 2) throw new Error('e' + i);
             out.push(yield i);
@@ -182,6 +182,8 @@ function deepCopy(x: unknown, seen = new Map<object, unknown>()): unknown {
   if (x === null || typeof x !== 'object') return x;
   if (seen.has(x)) return seen.get(x);
   if (x instanceof Error) return x;
+  if (x instanceof Set) return new Set([...x].map((v) => deepCopy(v, seen)));
+  if (x instanceof Map) return new Map([...x].map(([k, v]) => [deepCopy(k, seen), deepCopy(v, seen)]));
   const out: Record<string, unknown> = Array.isArray(x) ? ([] as unknown as Record<string, unknown>) : Object.create(Object.getPrototypeOf(x));
   seen.set(x, out);
   for (const [k, v] of Object.entries(x)) out[k] = deepCopy(v, seen);
