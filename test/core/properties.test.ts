@@ -70,7 +70,9 @@ interface Program {
   tasklets: Action[][];
   /** Actions of a generator main, before it calls run(). */
   main: Action[];
-  mainForm: 'plain' | 'generator';
+  /** 'plain': main only calls run(); 'plainActions': plain script code performs the main
+   * actions (each executes at once); 'generator': runMain performs them with yield*. */
+  mainForm: 'plain' | 'plainActions' | 'generator';
 }
 
 /** 200 by default; raise it locally with STACKLESS_PROPERTY_RUNS=5000 to hunt for bugs. */
@@ -113,7 +115,7 @@ const programArb: fc.Arbitrary<Program> = fc.record({
   ),
   tasklets: fc.array(fc.array(actionArb, { maxLength: 8 }), { minLength: 1, maxLength: MAX_T }),
   main: fc.oneof(fc.array(mainActionArb, { maxLength: 4 }), fc.array(actionArb, { maxLength: 6 })),
-  mainForm: fc.constantFrom('plain' as const, 'generator' as const),
+  mainForm: fc.constantFrom('plain' as const, 'plainActions' as const, 'generator' as const),
 });
 
 /** Execute one random program and check it; throws on any violation. */
@@ -133,7 +135,7 @@ function execute(p: Program, tasklets: Tasklet[]): void {
   const received: number[] = [];
   const destroyed = new Set<number>();
   /** A generator main that receives can be woken with a value and then get a propagated error. */
-  const fragileMain = p.mainForm === 'generator' && p.main.some((a) => a.op === 'recv');
+  const fragileMain = p.mainForm !== 'plain' && p.main.some((a) => a.op === 'recv');
 
   function checkAll(where: string): void {
     const st = checkInvariants();
@@ -319,6 +321,19 @@ function execute(p: Program, tasklets: Tasklet[]): void {
   }
 
   if (p.mainForm === 'plain') {
+    runAll();
+  } else if (p.mainForm === 'plainActions') {
+    for (const a of p.main) {
+      checkAll(`plain main before ${a.op}`);
+      try {
+        // In plain code every operation executes when created, so the action's generator
+        // runs to completion in one next() without ever yielding.
+        const r = act(a, null).next();
+        assert.equal(r.done, true, 'plain code never suspends');
+      } catch (e) {
+        if (!(e instanceof StacklessError || e instanceof Injected)) throw e;
+      }
+    }
     runAll();
   } else {
     runMain(function* () {
