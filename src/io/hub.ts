@@ -174,12 +174,27 @@ function* hubLoop(): Generator<Trap, void, unknown> {
   }
 }
 
-/** Reused for every dormant period of the hub tasklet. */
+/** Reused for the dormant periods of the hub tasklet: internal normally, external while a
+ * scoped Timeout is armed (its timer can still interrupt a tasklet blocked on a channel, so
+ * that is not a deadlock). */
 const dormantWaiter = new Waiter('hub', 'dormant until a tasklet is runnable', false, null);
+const dormantTimeoutWaiter = new Waiter('hub', 'dormant; a Timeout is armed', true, null);
+let armedTimeouts = 0;
+
+/**
+ * A scoped Timeout was armed (+1) or disarmed/fired (-1). Under main(), the dormant hub
+ * tasklet re-parks with the right kind of wait, so deadlock detection knows about armed
+ * timeouts. Caller: Timeout.
+ */
+export function timeoutArmed(delta: 1 | -1): void {
+  armedTimeouts += delta;
+  const w = hubWaiter;
+  if (w !== null && w.external !== armedTimeouts > 0) wakeHub();
+}
 
 class DormantOp extends Op<void> {
   protected start(): typeof SUSPEND {
-    const w = dormantWaiter;
+    const w = armedTimeouts > 0 ? dormantTimeoutWaiter : dormantWaiter;
     w.parkCurrent();
     hubWaiter = w;
     return SUSPEND;

@@ -4,6 +4,7 @@ import { GenOp, launch, type Op } from '../core/op.js';
 import { sched } from '../core/scheduler.js';
 import type { Tasklet } from '../core/tasklet.js';
 import { getClock, type TimerHandle } from './clock.js';
+import { timeoutArmed } from './hub.js';
 import { interrupt } from './interrupt.js';
 
 /**
@@ -44,7 +45,10 @@ export class Timeout extends StacklessError {
       throw new UsageError('Timeout.start() needs a running tasklet: start it inside a tasklet function (under main())');
     this.target = s.current;
     this.status = 'pending';
-    if (this.ms !== null) this.timer = getClock().setTimer(this.ms, () => this.fire());
+    if (this.ms !== null) {
+      this.timer = getClock().setTimer(this.ms, () => this.fire());
+      timeoutArmed(1);
+    }
     return this;
   }
 
@@ -52,7 +56,10 @@ export class Timeout extends StacklessError {
   cancel(): void {
     if (this.status !== 'pending') return;
     this.status = 'cancelled';
-    if (this.timer !== null) getClock().clearTimer(this.timer);
+    if (this.timer !== null) {
+      getClock().clearTimer(this.timer);
+      timeoutArmed(-1);
+    }
     this.timer = null;
     this.target = null;
   }
@@ -80,6 +87,7 @@ export class Timeout extends StacklessError {
   private fire(): void {
     this.timer = null;
     if (this.status !== 'pending') return;
+    timeoutArmed(-1);
     const t = this.target!;
     this.status = 'fired';
     this.target = null;
@@ -141,5 +149,7 @@ export function adopt(x: unknown): void {
 
 function iter<T>(x: Iterator<Trap, T, unknown> | (() => Iterator<Trap, T, unknown>)): Iterable<Trap, T, unknown> {
   const it = typeof x === 'function' ? x() : x;
+  // operations act in [Symbol.iterator]() (core's ImmediateOp): let yield* call it
+  if (typeof (it as Partial<Iterable<Trap, T, unknown>>)[Symbol.iterator] === 'function') return it as unknown as Iterable<Trap, T, unknown>;
   return { [Symbol.iterator]: () => it };
 }

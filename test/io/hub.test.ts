@@ -153,6 +153,26 @@ describe('hub: timeouts', () => {
     assertNoLeaks();
   });
 
+  it('withTimeout on a channel receive takes the tasklet off the channel (balance restored)', async () => {
+    const ch = new Channel<number>({ name: 'slow' });
+    await main(function* () {
+      let err: unknown = null;
+      try {
+        yield* withTimeout(5, ch.receive());
+      } catch (e) {
+        err = e;
+      }
+      assert.ok(err instanceof TimeoutError, String(err));
+      assert.equal(ch.balance, 0);
+      ch.checkInvariants();
+      spawn(function* () {
+        yield* ch.send(7);
+      });
+      assert.equal(yield* withTimeout(1000, ch.receive()), 7);
+    });
+    assertNoLeaks();
+  });
+
   it('a scoped Timeout is matched by identity; an inner one does not catch an outer one', async () => {
     const clock = useVirtualClock();
     try {
