@@ -2,7 +2,7 @@ import { isTaskletExit } from '../core/errors.js';
 import type { Trap } from '../core/frame.js';
 import type { Tasklet } from '../core/tasklet.js';
 import { BodyTooLargeError, ClientGoneError, HttpParseError, HttpTimeoutError } from './errors.js';
-import type { NetConnection } from './net-connection.js';
+import type { Transport } from './transport.js';
 import { HttpRequest } from './request.js';
 import { parseRequestHead, type RequestHead } from './request-head.js';
 import { HttpResponse } from './response.js';
@@ -35,7 +35,7 @@ export class HttpConnection {
 
   constructor(
     readonly server: HttpServer,
-    readonly conn: NetConnection,
+    readonly conn: Transport,
   ) {}
 
   /** The request being handled. Caller: HttpResponse, HttpRequest (only during a request). */

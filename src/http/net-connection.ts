@@ -8,6 +8,7 @@ import type { Tasklet } from '../core/tasklet.js';
 import type { Waitable } from '../core/waitable.js';
 import { ClientGoneError, HttpTimeoutError } from './errors.js';
 import { kickScheduler } from './event-loop-bridge.js';
+import type { Transport } from './transport.js';
 
 /**
  * The server's side of one TCP connection, as tasklet-blocking operations: `recv()` parks
@@ -31,7 +32,7 @@ import { kickScheduler } from './event-loop-bridge.js';
  *  - `bufferedBytes` is the total length of `chunks`; the socket is paused iff it is above
  *    HIGH_WATER (and resumed when a recv() takes the chunks).
  */
-export class NetConnection implements Waitable {
+export class NetConnection implements Waitable, Transport {
   readonly external = true;
   status: 'open' | 'eof' | 'closed' = 'open';
   /** Why the connection closed; built lazily (an Error's stack trace costs more than a whole

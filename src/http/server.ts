@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { Bomb } from '../core/bomb.js';
-import { InternalError } from '../core/errors.js';
+import { InternalError, UsageError } from '../core/errors.js';
 import type { Trap } from '../core/frame.js';
 import { launch, Op, SUSPEND } from '../core/op.js';
 import { park, unpark } from '../core/park.js';
@@ -10,6 +10,7 @@ import type { Waitable } from '../core/waitable.js';
 import { HttpConnection } from './connection.js';
 import { ClientGoneError } from './errors.js';
 import { kickScheduler, requireAsyncMain } from './event-loop-bridge.js';
+import { IoConnection } from './io-connection.js';
 import { NetConnection } from './net-connection.js';
 import type { HttpRequest } from './request.js';
 import type { HeadLimits } from './request-head.js';
@@ -37,6 +38,11 @@ export interface ListenOptions extends Partial<Limits> {
   host?: string;
   /** Listen backlog. Default 511. */
   backlog?: number;
+  /**
+   * How connections are read and written: 'net' (default) parks tasklets on node:net
+   * directly; 'io' uses stackless/io's Socket (needs io's main()). See README.md.
+   */
+  transport?: 'net' | 'io';
   /** Called with errors of handlers (answered with 500) and of the server. Default: console.error. */
   onError?: (error: unknown, request: HttpRequest | null) => void;
 }
@@ -189,7 +195,7 @@ export class HttpServer implements Waitable {
       sock.destroy();
       return;
     }
-    const nc = new NetConnection(sock);
+    const nc = this.options.transport === 'io' ? new IoConnection(sock) : new NetConnection(sock);
     nc.writeTimeoutMs = this.limits.bodyTimeout;
     const hc = new HttpConnection(this, nc);
     this.conns.add(hc);
@@ -324,6 +330,8 @@ class ListenOp extends Op<HttpServer> {
   }
   protected start(): typeof SUSPEND {
     requireAsyncMain('listen()');
+    if (this.options.transport === 'io' && sched.wakeHook === null)
+      throw new UsageError("listen({ transport: 'io' }) needs main(function* () { ... }) from 'stackless/io' (its hub wakes io's waits)");
     const server = new HttpServer(this.handler, this.options);
     const t = sched.current;
     park(t, server);

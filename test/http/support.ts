@@ -5,7 +5,14 @@
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { runMainAsync } from 'stackless';
+import { main as ioMain } from 'stackless/io';
 import { listen, type Handler, type HttpServer, type ListenOptions } from 'stackless/http';
+
+let transport: 'net' | 'io' = 'net';
+/** The transport withServer() uses (per test file); 'io' runs main under stackless/io's main(). */
+export function useTransport(t: 'net' | 'io'): void {
+  transport = t;
+}
 
 export interface Running {
   server: HttpServer;
@@ -26,8 +33,9 @@ export async function withServer(
   const errors: unknown[] = [];
   let ready!: (s: HttpServer) => void;
   const started = new Promise<HttpServer>((r) => (ready = r));
-  const mainDone = runMainAsync(function* () {
-    const server = yield* listen(handler, { ...options, onError: (e) => errors.push(e) });
+  const run = transport === 'io' ? ioMain : runMainAsync;
+  const mainDone = run(function* () {
+    const server = yield* listen(handler, { transport, ...options, onError: (e) => errors.push(e) });
     ready(server);
     yield* server.closed();
   });
