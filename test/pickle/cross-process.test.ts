@@ -7,9 +7,9 @@ import { describe, it } from 'node:test';
 
 const CHILD = 'test/pickle/support/child.ts';
 
-function node(args: string[], compiled = false): string {
+function node(args: string[], compiled = false, env: Record<string, string> = {}): string {
   const flags = ['--conditions=source', '--import', 'tsx', ...(compiled ? ['--import', 'stackless/register'] : [])];
-  const r = spawnSync(process.execPath, [...flags, ...args], { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [...flags, ...args], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env } });
   assert.equal(r.status, 0, `child failed: ${r.stderr}`);
   return r.stdout;
 }
@@ -53,5 +53,22 @@ describe('cross-process round trip (compiled by stackless/register)', () => {
     const out = node(['test/pickle/support/compiled-child.ts', 'refusals'], true);
     assert.match(out, /holdsPromise: restorable true: PickleError: cannot pickle a Promise at tasklet\.frames\[0\]\.state\.\$pending/);
     assert.match(out, /callsNative: restorable false: PickleError: cannot pickle tasklet#\d+: it is not restorable, frame 1 is the native generator function\* nativeStep at tasklet\.frames\[1\]/);
+  });
+
+  it('a pickle made by one version of a module is refused by another, naming the module and function', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stackless-pickle-version-'));
+    try {
+      const file = join(dir, 'step.pickle');
+      const child = 'test/pickle/support/versioned-child.ts';
+      const v1 = 'test/pickle/fixtures/v1';
+      const v2 = 'test/pickle/fixtures/v2';
+      node([child, 'start', v1, file], true, { STACKLESS_PROJECT_ROOT: v1 });
+      const refused = node([child, 'finish', v2, file], true, { STACKLESS_PROJECT_ROOT: v2 });
+      assert.match(refused, /^PickleError: unpickle: code changed for function step in module versioned\.ts: the pickle was made by code version \w+, this process has \w+/);
+      const same = node([child, 'finish', v1, file], true, { STACKLESS_PROJECT_ROOT: v1 });
+      assert.equal(same.trim(), 'v1 step 0\nv1 step 1\nv1 step 2');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
