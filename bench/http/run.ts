@@ -27,6 +27,7 @@ const SERVERS: ServerSpec[] = [
   { name: 'node:http', file: 'node-http.ts', kind: 'http', note: 'baseline' },
   { name: 'fastify', file: 'fastify.ts', kind: 'http', note: 'baseline' },
   { name: 'stackless http', file: 'stackless-http.ts', kind: 'http', note: 'stackless/http, tasklet per connection' },
+  { name: 'stackless http (io Socket)', file: 'stackless-http-io.ts', kind: 'http', note: "stackless/http with transport 'io'" },
   { name: 'stackless on llhttp', file: 'stackless-llhttp.ts', kind: 'http', note: 'A/B prototype: node:http parser, tasklet per connection' },
 ];
 
