@@ -75,8 +75,10 @@ export function buildPlan(o: Options): Measurement[] {
   for (const s of systems) if (want('pingpong')) add('pingpong', s, { n: div(1_000_000, s, 1000) });
   // Effection's hop cost grows with the number of tasks (≈0.5 ms at 10,000): one lap only.
   for (const s of systems) if (want('ring')) add('ring', s, { size: 10_000, laps: s === 'effection' ? 1 : div(100, s) });
-  for (const s of systems) if (want('spawn')) add('spawn', s, { rounds: div(100, s), perRound: 10_000 });
-  for (const s of systems) if (want('spawn-bounded')) add('spawn-bounded', s, { rounds: div(10_000, s), perRound: 100 });
+  // Effection's spawn costs ≈0.1-0.5 ms per task (more with more siblings): 10,000 tasks in total.
+  const eff = (s: SystemId, n: number, other: number): number => (s === 'effection' ? Math.max(1, Math.floor(n / q)) : other);
+  for (const s of systems) if (want('spawn')) add('spawn', s, { rounds: eff(s, 1, div(100, s)), perRound: 10_000 });
+  for (const s of systems) if (want('spawn-bounded')) add('spawn-bounded', s, { rounds: eff(s, 100, div(10_000, s)), perRound: 100 });
   for (const s of systems) if (want('schedule')) add('schedule', s, { tasks: 10, each: div(100_000, s, 100) });
   if (want('parked')) {
     for (const s of systems) {
