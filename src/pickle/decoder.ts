@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { Channel } from '../core/channel.js';
+import { InternalError } from '../core/errors.js';
 import { isFrame, type Frame } from '../core/frame.js';
 import { restoreChannel, restoreTasklet } from '../core/restore.js';
 import { Tasklet } from '../core/tasklet.js';
@@ -131,10 +132,18 @@ export class Decoder {
     }
     if (this.unresolved !== 0)
       throw new PickleError('corrupted pickle: a cycle runs through objects that are built from their contents (closure env, revive state) and cannot be closed');
+    this.checkInvariants();
     for (const f of this.frames) this.syncFrame(f);
     for (const { t, c } of this.tasklets) this.fillTasklet(t, c);
     for (const { ch, c } of this.channels) this.linkChannel(ch, c);
     return root.target;
+  }
+
+  /** Assert the invariants once the graph is built: every object resolved, no fixup left. */
+  checkInvariants(): void {
+    if (this.waiters.size !== 0) throw new InternalError(`unpickle: ${this.waiters.size} objects still have pending references`);
+    for (let i = 0; i < this.values.length; i++)
+      if (this.values[i] instanceof Pending) throw new InternalError(`unpickle: object ${i} was never built`);
   }
 
   // ---- reading ---------------------------------------------------------------------------
