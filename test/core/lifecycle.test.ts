@@ -420,6 +420,38 @@ describe('bind (test_miscell TestBind)', () => {
     assert.ok(err instanceof TaskletStateError && /tasklet is alive/.test(err.message));
   });
 
+  it('a Tasklet subclass lives on the ring like any tasklet (spec §2.4: subclassable)', () => {
+    class Worker extends Tasklet<[number]> {
+      readonly results: number[] = [];
+    }
+    const w: Worker = new Worker(function* (n: number) {
+      yield* schedule();
+      w.results.push(n * 2);
+    });
+    w.setup(21);
+    assert.equal(getMain().next, w);
+    run();
+    assert.deepEqual(w.results, [42]);
+    assert.equal(w.status, 'dead');
+  });
+
+  it('waitReason says what a tasklet waits for', () => {
+    const ch = new Channel<number>({ name: 'jobs' });
+    const r = new Tasklet(function* () {
+      yield* ch.receive();
+    }).setup();
+    r.run();
+    assert.match(r.waitReason, /^receiving on channel#\d+\(jobs\)$/);
+    const s = new Tasklet(function* () {
+      yield* run();
+    }).setup();
+    s.run();
+    assert.equal(s.waitReason, 'waiting in run()');
+    assert.equal(new Tasklet().waitReason, 'new');
+    s.kill();
+    r.kill();
+  });
+
   it('a dead tasklet can be re-bound and reused (identity kept)', () => {
     let n = 0;
     const t = new Tasklet(function* () {
