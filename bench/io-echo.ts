@@ -3,7 +3,9 @@
  * Each server runs in its own child process; the load comes from plain node:net clients in
  * this (parent) process, so both servers see identical clients. Figures:
  *  - latency: 1 connection, 64-byte ping-pong, sequential round trips (mean, p50, p99 µs);
- *  - throughput: 50 connections, one 64-byte message in flight each, for 2 s (messages/s);
+ *  - throughput: 50 connections, one 64-byte message in flight each, for 2 s (messages/s,
+ *    and the server's CPU time per message: user+system, the figure least disturbed by other
+ *    load on a shared machine);
  *  - memory: bytes per idle connection with 10,000 idle connections (server RSS and heap
  *    after GC, minus the same before connecting, divided by 10,000).
  * Servers alternate (net, stackless, net, stackless) so drift on a shared machine hits both.
@@ -27,6 +29,10 @@ async function runServer(kind: Kind): Promise<void> {
   };
   process.on('message', (m: { cmd: string }) => {
     if (m.cmd === 'mem') send({ mem: mem() });
+    if (m.cmd === 'cpu') {
+      const c = process.cpuUsage();
+      send({ cpu: c.user + c.system });
+    }
     if (m.cmd === 'exit') process.exit(0);
   });
   if (kind === 'net') {
@@ -118,7 +124,7 @@ async function latency(port: number, n: number): Promise<{ mean: number; p50: nu
   return { mean: t.reduce((a, b) => a + b, 0) / n, p50: t[Math.floor(n / 2)]!, p99: t[Math.floor(n * 0.99)]! };
 }
 
-async function throughput(port: number, conns: number, ms: number): Promise<number> {
+async function throughput(port: number, conns: number, ms: number): Promise<{ rate: number; count: number }> {
   const socks = await Promise.all(Array.from({ length: conns }, () => open(port)));
   const msg = Buffer.alloc(64, 98);
   let count = 0;
@@ -133,7 +139,7 @@ async function throughput(port: number, conns: number, ms: number): Promise<numb
     }),
   );
   for (const s of socks) s.destroy();
-  return (count / ms) * 1000;
+  return { rate: (count / ms) * 1000, count };
 }
 
 async function idleMemory(child: ChildProcess, port: number, n: number): Promise<{ rss: number; heap: number }> {
@@ -152,42 +158,49 @@ async function runClient(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const n = quick ? 2000 : 10_000;
   const idle = quick ? 2000 : 10_000;
-  const rows: Record<Kind, { lat: number[]; p50: number[]; p99: number[]; tput: number[]; rss: number[]; heap: number[] }> = {
-    net: { lat: [], p50: [], p99: [], tput: [], rss: [], heap: [] },
-    stackless: { lat: [], p50: [], p99: [], tput: [], rss: [], heap: [] },
+  type Row = { lat: number[]; p50: number[]; p99: number[]; tput: number[]; cpu: number[]; rss: number[]; heap: number[] };
+  const rows: Record<Kind, Row> = {
+    net: { lat: [], p50: [], p99: [], tput: [], cpu: [], rss: [], heap: [] },
+    stackless: { lat: [], p50: [], p99: [], tput: [], cpu: [], rss: [], heap: [] },
   };
   for (const round of [0, 1]) {
     for (const kind of ['net', 'stackless'] as const) {
       const { child, port } = await startServer(kind);
       const l = await latency(port, n);
-      const tp = await throughput(port, 50, quick ? 1000 : 2000);
+      const cpu0 = await ask<{ cpu: number }>(child, 'cpu');
+      const { rate: tp, count } = await throughput(port, 50, quick ? 1000 : 2000);
+      const cpu1 = await ask<{ cpu: number }>(child, 'cpu');
+      const cpuPerMsg = (cpu1.cpu - cpu0.cpu) / count;
       const m = await idleMemory(child, port, idle);
       const r = rows[kind];
       r.lat.push(l.mean);
       r.p50.push(l.p50);
       r.p99.push(l.p99);
       r.tput.push(tp);
+      r.cpu.push(cpuPerMsg);
       r.rss.push(m.rss);
       r.heap.push(m.heap);
       const exited = new Promise((r) => child.once('exit', r));
       child.send({ cmd: 'exit' });
       await exited;
-      console.error(`round ${round} ${kind}: latency ${l.mean.toFixed(1)} µs, ${tp.toFixed(0)} msg/s, ${m.rss.toFixed(0)} B/conn RSS`);
+      console.error(
+        `round ${round} ${kind}: latency ${l.mean.toFixed(1)} µs, ${tp.toFixed(0)} msg/s, ${cpuPerMsg.toFixed(1)} µs server CPU/msg, ${m.rss.toFixed(0)} B/conn RSS`,
+      );
     }
   }
   const best = (a: number[], low = true): number => (low ? Math.min(...a) : Math.max(...a));
-  console.log(`| server | RTT mean µs | RTT p50 µs | RTT p99 µs | msgs/s (50 conns) | RSS B/idle conn | heap B/idle conn |`);
-  console.log(`| --- | --- | --- | --- | --- | --- | --- |`);
+  console.log(`| server | RTT mean µs | RTT p50 µs | RTT p99 µs | msgs/s (50 conns) | server CPU µs/msg | RSS B/idle conn | heap B/idle conn |`);
+  console.log(`| --- | --- | --- | --- | --- | --- | --- | --- |`);
   for (const kind of ['net', 'stackless'] as const) {
     const r = rows[kind];
     console.log(
-      `| ${kind === 'net' ? 'node:net' : 'stackless/io'} | ${best(r.lat).toFixed(1)} | ${best(r.p50).toFixed(1)} | ${best(r.p99).toFixed(1)} | ${best(r.tput, false).toFixed(0)} | ${best(r.rss).toFixed(0)} | ${best(r.heap).toFixed(0)} |`,
+      `| ${kind === 'net' ? 'node:net' : 'stackless/io'} | ${best(r.lat).toFixed(1)} | ${best(r.p50).toFixed(1)} | ${best(r.p99).toFixed(1)} | ${best(r.tput, false).toFixed(0)} | ${best(r.cpu).toFixed(1)} | ${best(r.rss).toFixed(0)} | ${best(r.heap).toFixed(0)} |`,
     );
   }
   const s = rows.stackless;
   const p = rows.net;
   console.log(
-    `\nratios stackless/net: RTT ${(best(s.lat) / best(p.lat)).toFixed(2)}x, msgs/s ${(best(s.tput, false) / best(p.tput, false)).toFixed(2)}x, heap/conn ${(best(s.heap) / best(p.heap)).toFixed(2)}x (best of 2 alternating rounds)`,
+    `\nratios stackless/net: RTT ${(best(s.lat) / best(p.lat)).toFixed(2)}x, msgs/s ${(best(s.tput, false) / best(p.tput, false)).toFixed(2)}x, server CPU/msg ${(best(s.cpu) / best(p.cpu)).toFixed(2)}x, heap/conn ${(best(s.heap) / best(p.heap)).toFixed(2)}x (best of 2 alternating rounds)`,
   );
 }
 

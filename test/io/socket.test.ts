@@ -150,7 +150,7 @@ describe('sockets: reading and writing', () => {
       const server = yield* listen(0);
       spawn(function* () {
         const s = yield* server.accept();
-        yield* sleep(40);
+        yield* sleep(300); // well after both 5 ms timeouts, even on a loaded machine
         yield* s.write('late\n');
         yield* s.readAll();
         s.close();
