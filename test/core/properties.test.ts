@@ -27,6 +27,7 @@ import {
   setChannelCallback,
   setScheduleCallback,
   StacklessError,
+  switchTrap,
   Tasklet,
   type Trap,
 } from 'stackless';
@@ -47,7 +48,10 @@ type Action =
   | { op: 'sendException'; ch: number }
   | { op: 'nestedRun' }
   | { op: 'close'; ch: number }
-  | { op: 'open'; ch: number };
+  | { op: 'open'; ch: number }
+  /** Perform `inner` with switchTrap(1): it may only succeed without switching, or fail
+   * changing nothing. */
+  | { op: 'trapped'; inner: Action };
 
 /** A message sent as an exception (sendException): the receiver raises it. */
 class Msg extends Error {
@@ -80,7 +84,7 @@ const RUNS = Number(process.env['STACKLESS_PROPERTY_RUNS'] ?? 200);
 const MAX_CH = 3;
 const MAX_T = 5;
 
-const actionArb: fc.Arbitrary<Action> = fc.oneof(
+const plainActionArb: fc.Arbitrary<Action> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ op: fc.constant('send' as const), ch: fc.nat(MAX_CH - 1) }) },
   { weight: 4, arbitrary: fc.record({ op: fc.constant('recv' as const), ch: fc.nat(MAX_CH - 1) }) },
   { weight: 2, arbitrary: fc.constant({ op: 'schedule' as const }) },
@@ -99,6 +103,11 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ op: 'nestedRun' as const }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('close' as const), ch: fc.nat(MAX_CH - 1) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('open' as const), ch: fc.nat(MAX_CH - 1) }) },
+);
+
+const actionArb: fc.Arbitrary<Action> = fc.oneof(
+  { weight: 12, arbitrary: plainActionArb },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('trapped' as const), inner: plainActionArb }) },
 );
 
 const mainActionArb: fc.Arbitrary<Action> = fc.oneof(
@@ -174,6 +183,26 @@ function execute(p: Program, tasklets: Tasklet[]): void {
       if (at[0] === 'ring') assert.ok(x.status === 'scheduled' || x.status === 'current');
       else if (at.length === 1) assert.equal(x.status, 'blocked');
     }
+  }
+
+  /** Everything a failed trapped operation must leave as it was. */
+  function snapshot(): string {
+    const ring: number[] = [];
+    const cur = getCurrent();
+    let t: Tasklet = cur;
+    do {
+      ring.push(t.id);
+      t = t.next!;
+    } while (t !== cur);
+    return JSON.stringify({
+      ring,
+      queues: channels.map((c) => {
+        const q: number[] = [];
+        for (let x = c.queue; x !== null; x = x.next) q.push(x.id);
+        return [c.balance, q];
+      }),
+      tasklets: tasklets.map((x) => [x.status, messageIn(x.tempval)]),
+    });
   }
 
   /** Caller: kill/throw actions. Their bomb replaces the target's tempval (see `destroyed`). */
@@ -260,6 +289,19 @@ function execute(p: Program, tasklets: Tasklet[]): void {
       case 'open':
         chOf(a.ch).open();
         return;
+      case 'trapped': {
+        const before = snapshot();
+        switchTrap(1);
+        try {
+          yield* act(a.inner, self);
+        } catch (e) {
+          if (e instanceof StacklessError) assert.equal(snapshot(), before, `trapped ${a.inner.op} failed and changed state`);
+          throw e;
+        } finally {
+          switchTrap(-1);
+        }
+        return;
+      }
       case 'insert':
         tasklets[a.target % tasklets.length]!.insert();
         return;
