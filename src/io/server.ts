@@ -7,6 +7,8 @@ import { addResource, removeResource } from './resources.js';
 import { Socket } from './socket.js';
 import { stats } from './stats.js';
 import { TimeoutError } from './timeout.js';
+import { NOT_YET, READY, syncOp, timeoutOf } from './sync-op.js';
+import { WaitQueue } from './wait-queue.js';
 import { Waiter, type WaitOwner } from './waiter.js';
 
 /** Where to listen: a TCP port (0 = any free port) and host, or a Unix socket path. */
@@ -19,12 +21,14 @@ export type ListenAddress = { port: number; host?: string; backlog?: number } | 
  *
  * Invariants:
  *  - status 'listening' → 'closed'; stats.servers counts listening servers.
- *  - `acceptor !== null` ⇒ `queue` is empty (a connection goes straight to the acceptor).
+ *  - acceptors wait only while `queue` is empty, or a woken acceptor has not run yet (it
+ *    takes the connection itself when it runs, so a killed acceptor loses nothing).
+ * Several tasklets may accept on one server; they are served FIFO.
  */
-export class Server implements WaitOwner {
+export class Server {
   status: 'listening' | 'closed' = 'listening';
   private readonly queue: Socket[] = [];
-  private acceptor: Waiter | null = null;
+  private readonly acceptors = new WaitQueue();
 
   /** @internal Use listen()/listenTls(). */
   constructor(
@@ -40,7 +44,22 @@ export class Server implements WaitOwner {
 
   /** Wait for the next connection. `{ timeout }` raises TimeoutError. */
   accept(options?: { timeout?: number | null }): Op<Socket> {
-    return launch(new AcceptOp(this, options?.timeout ?? null));
+    const ms = timeoutOf(options);
+    return syncOp<Socket>({
+      label: () => `accept() on ${this}`,
+      kind: 'server',
+      external: true,
+      attempt: () => {
+        if (this.status === 'closed') throw new SocketClosedError(`accept() on ${this}: the server is closed`);
+        return this.queue.shift() ?? NOT_YET;
+      },
+      queue: this.acceptors,
+      timeoutMs: ms,
+      onTimeout: () => new Bomb(new TimeoutError(`accept() on ${this} timed out after ${ms} ms`, ms)),
+      passOn: () => {
+        if (this.queue.length > 0 || this.status === 'closed') this.acceptors.wakeOne(READY);
+      },
+    });
   }
 
   /** Stop listening; close queued connections; a waiting accept() raises SocketClosedError. */
@@ -51,9 +70,7 @@ export class Server implements WaitOwner {
     removeResource(this);
     this.raw.close();
     for (const s of this.queue.splice(0)) s.close();
-    const w = this.acceptor;
-    this.acceptor = null;
-    if (w !== null) w.fail(new SocketClosedError(`accept() on ${this}: the server was closed`));
+    this.acceptors.wakeAll(READY);
   }
 
   /** The bound address ({ port, address, family }) or the Unix socket path. */
@@ -83,50 +100,13 @@ export class Server implements WaitOwner {
       raw.destroy();
       return;
     }
-    const s = new Socket(raw);
-    const w = this.acceptor;
-    if (w !== null) {
-      this.acceptor = null;
-      w.wake(s);
-    } else this.queue.push(s);
+    this.queue.push(new Socket(raw));
+    this.acceptors.wakeOne(READY);
   }
 
-  /** @internal Caller: AcceptOp. */
-  _take(): Socket | null {
-    if (this.status === 'closed') throw new SocketClosedError(`accept() on ${this}: the server is closed`);
-    return this.queue.shift() ?? null;
-  }
-
-  /** @internal */
-  _park(timeoutMs: number | null): void {
-    if (this.acceptor !== null)
-      throw new SocketClosedError(`accept() on ${this}: another tasklet is already accepting; accept from one tasklet`);
-    const w = new Waiter('server', () => `accept() on ${this}`, true, this);
-    w.parkCurrent(timeoutMs, () => new Bomb(new TimeoutError(`accept() on ${this} timed out after ${timeoutMs} ms`, timeoutMs)));
-    this.acceptor = w;
-  }
-
-  /** @internal Caller: the acceptor's Waiter (timeout, kill). */
-  detach(w: Waiter): void {
-    if (this.acceptor === w) this.acceptor = null;
-  }
-}
-
-class AcceptOp extends Op<Socket> {
-  constructor(
-    private readonly server: Server,
-    private readonly timeoutMs: number | null,
-  ) {
-    super();
-  }
-  protected start(): Socket | typeof SUSPEND {
-    const s = this.server._take();
-    if (s !== null) return s;
-    this.server._park(this.timeoutMs);
-    return SUSPEND;
-  }
-  toString(): string {
-    return `accept() on ${this.server}`;
+  /** Tasklets waiting in accept(). */
+  get accepting(): number {
+    return this.acceptors.length;
   }
 }
 

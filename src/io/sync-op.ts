@@ -1,7 +1,7 @@
 import { launch, Op, SUSPEND } from '../core/op.js';
 import { getClock } from './clock.js';
 import type { WaitQueue } from './wait-queue.js';
-import { Waiter } from './waiter.js';
+import { Waiter, type WaitKind } from './waiter.js';
 
 /** attempt() result: cannot complete now. */
 export const NOT_YET: unique symbol = Symbol('not yet');
@@ -10,7 +10,10 @@ export const READY: unique symbol = Symbol('ready');
 
 /** What a blocking primitive operation needs. */
 export interface SyncRequest<T> {
-  readonly label: string;
+  /** For tasklets() and errors; a function is called only when needed. */
+  readonly label: string | (() => string);
+  /** For tasklets(): default 'sync'. */
+  readonly kind?: WaitKind;
   /** Complete now (taking the resource) or return NOT_YET. May throw. `retry` is true for
    * a woken waiter (it may take a resource even while others queue behind it). */
   attempt(retry: boolean): T | typeof NOT_YET;
@@ -58,13 +61,14 @@ export class SyncOp<T> extends Op<T> {
   private park(front: boolean): void {
     const q = this.req.queue;
     const ms = this.req.timeoutMs === null ? null : Math.max(0, this.deadline - getClock().now());
-    const w = new Waiter('sync', this.req.label, ms !== null || this.req.external === true, q);
+    const w = new Waiter(this.req.kind ?? 'sync', this.req.label, ms !== null || this.req.external === true, q);
     w.parkCurrent(ms, () => this.req.onTimeout());
     if (front) q.unshift(w);
     else q.push(w);
   }
   toString(): string {
-    return this.req.label;
+    const l = this.req.label;
+    return typeof l === 'string' ? l : l();
   }
 }
 

@@ -419,3 +419,36 @@ describe('sockets: cancellation and leaks', () => {
     assertClean();
   });
 });
+
+describe('sockets: several acceptors', () => {
+  useCleanScheduler();
+
+  it('several tasklets may accept on one server; each connection goes to exactly one', async () => {
+    const served = await main(function* () {
+      const server = yield* listen(0);
+      const by: number[] = [];
+      for (let k = 0; k < 3; k++)
+        spawn(function* () {
+          try {
+            for (;;) {
+              const s = yield* server.accept();
+              by.push(k);
+              s.close();
+            }
+          } catch (e) {
+            if (!(e instanceof SocketClosedError)) throw e;
+          }
+        });
+      yield* sleep(0);
+      for (let i = 0; i < 9; i++) (yield* connect(server.port)).close();
+      while (by.length < 9) yield* sleep(1);
+      server.close();
+      yield* sleep(0);
+      return by;
+    });
+    assert.equal(served.length, 9);
+    assert.ok(new Set(served).size >= 2, `FIFO acceptors share the work: ${served.join(',')}`);
+    await settle();
+    assertClean();
+  });
+});
