@@ -128,7 +128,9 @@ const programArb: fc.Arbitrary<Program> = fc.record({
 });
 
 /** Execute one random program and check it; throws on any violation. */
-function execute(p: Program, tasklets: Tasklet[]): void {
+function execute(p: Program, tasklets: Tasklet[]): string {
+  /** What happened, in order: which tasklet started which action, and what was received. */
+  const trace: string[] = [];
   const channels = p.channels.map((c, i) => {
     const ch = new Channel<number>({ name: `c${i}` });
     ch.preference = c.preference;
@@ -241,6 +243,7 @@ function execute(p: Program, tasklets: Tasklet[]): void {
         }
         assert.equal(typeof v, 'number');
         received.push(v);
+        trace.push(`got ${v}`);
         return;
       }
       case 'schedule':
@@ -318,6 +321,7 @@ function execute(p: Program, tasklets: Tasklet[]): void {
   function* body(actions: Action[], index: number): Generator<Trap, void, unknown> {
     for (const a of actions) {
       checkAll(`t${index} before ${a.op}`);
+      trace.push(`t${index}:${a.op}`);
       try {
         yield* act(a, tasklets[index]!);
       } catch (e) {
@@ -444,6 +448,7 @@ function execute(p: Program, tasklets: Tasklet[]): void {
     c.checkInvariants();
   }
   for (const t of tasklets) assert.equal(t.alive, false, `${t} survived two kills`);
+  return trace.join(' ');
 }
 
 /** After a failed run, leave a clean scheduler for the next (shrinking) run. */
@@ -482,6 +487,29 @@ describe('random tasklet programs (fast-check)', () => {
         }
       }),
       { numRuns: RUNS },
+    );
+  });
+
+  it('scheduling is deterministic: the same program gives the same trace (spec §4)', () => {
+    fc.assert(
+      fc.property(programArb, (p) => {
+        const tasklets: Tasklet[] = [];
+        try {
+          const first = execute(p, tasklets);
+          tasklets.length = 0;
+          assert.equal(execute(p, tasklets), first);
+        } catch (e) {
+          for (const t of tasklets)
+            try {
+              if (t.alive) t.kill();
+            } catch {
+              // keep cleaning
+            }
+          cleanUp();
+          throw e;
+        }
+      }),
+      { numRuns: Math.ceil(RUNS / 4) },
     );
   });
 
