@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Channel, DeadlockError, schedule, Tasklet } from 'stackless';
+import { Channel, checkInvariants, DeadlockError, schedule, Tasklet } from 'stackless';
 import {
   ioStats,
   main,
@@ -270,6 +270,25 @@ describe('hub: deadlock, fairness, cancellation', () => {
     });
     // the event loop gets its turn at once; the runnable tasklet 'a' still runs before main
     assert.deepEqual(log, ['loop', 'a', 'main']);
+  });
+
+  it('while sleep(0) has returned to the event loop with tasklets runnable, the scheduler invariants hold', async () => {
+    const seen: unknown[] = [];
+    await main(function* () {
+      const a = spawn(function* () {
+        yield* schedule();
+      });
+      setImmediate(() => {
+        try {
+          const st = checkInvariants();
+          seen.push(st.mode, a.status);
+        } catch (e) {
+          seen.push(e);
+        }
+      });
+      yield* sleep(0);
+    });
+    assert.deepEqual(seen, ['idle', 'scheduled']);
   });
 
   it('killing tasklets blocked on sleep, promises and turns unregisters them: no late wake-up, no leaked timer', async () => {
