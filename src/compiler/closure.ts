@@ -13,13 +13,18 @@ export interface ClosureInfo {
 }
 
 /** Caller: generated module code, once per closure site. */
-export function closureInfo(fnId: string, codeHash: string, make: ClosureInfo['make']): ClosureInfo {
+export function closureInfo(fnId: string, codeHash: string, make: ClosureInfo['make'], nested?: 1): ClosureInfo {
   const info: ClosureInfo = { fnId, codeHash, make };
+  // Created inside a function: the registry holds it weakly (see unit()).
+  const ref = nested === 1 ? new WeakRef(info) : null;
+  const strong = nested === 1 ? null : info;
   registerCompiledFunction({
     fnId,
     codeHash,
     reviveClosure(env) {
-      return closure(make(env), info, env) as (...a: never[]) => unknown;
+      const i = strong ?? ref!.deref();
+      if (i === undefined) throw new Error(`compiled closure ${fnId} is no longer loaded (the scope that defined it was collected)`);
+      return closure(i.make(env), i, env) as (...a: never[]) => unknown;
     },
   });
   return info;

@@ -241,14 +241,20 @@ type FrameClass = new (env: unknown, self: unknown, ...args: unknown[]) => Frame
  * Register a compiled generator function. Caller: generated module code, once per function
  * at module evaluation.
  */
-export function unit(fnId: string, codeHash: string, machine: Unit['machine'], tries: readonly number[], cls: FrameClass): Unit {
+export function unit(fnId: string, codeHash: string, machine: Unit['machine'], tries: readonly number[], cls: FrameClass, nested?: 1): Unit {
   const u: Unit = { fnId, codeHash, machine, tries };
   Object.defineProperty(cls.prototype, '_u', { value: u });
+  // A function compiled inside another function is registered on each evaluation; the registry
+  // must not keep that scope (and whatever it references) alive, so it holds it weakly.
+  const ref = nested === 1 ? new WeakRef(cls) : null;
+  const strong = nested === 1 ? null : cls;
   registerCompiledFunction({
     fnId,
     codeHash,
     reviveFrame(state) {
-      const f = new cls(undefined, undefined);
+      const c = strong ?? ref!.deref();
+      if (c === undefined) throw new Error(`compiled function ${fnId} is no longer loaded (the scope that defined it was collected)`);
+      const f = new c(undefined, undefined);
       Object.assign(f, state);
       return f as Frame & { restorable: true };
     },

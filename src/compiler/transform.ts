@@ -106,6 +106,10 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
 
   function compileRoot(root: FnPath): void {
     const support: t.Statement[] = [];
+    let placement: Scope = root.isFunctionDeclaration() ? root.scope.parent : root.parentPath.scope;
+    while (t.isClass(placement.block) || (t.isFunctionExpression(placement.block) && placement.block === root.node)) placement = placement.parent;
+    /** Compiled inside a function or block: registered weakly on each evaluation. */
+    const nestedArg: t.Expression[] = t.isProgram(placement.block) ? [] : [t.numericLiteral(1)];
     const units = new Map<t.Node, UnitInfo>();
     const boxed = new Map<ScopeNode, { field: string; unit: UnitInfo; names: string[] }>();
 
@@ -552,7 +556,7 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
           : t.isClassDeclaration(p.node) ? t.classExpression(p.node.id, p.node.superClass, p.node.body, p.node.decorators ?? []) : (p.node as t.Expression);
         support.push(t.functionDeclaration(t.identifier(fname), [t.identifier('$e')], t.blockStatement([t.returnStatement(expr)])));
         support.push(t.variableDeclaration('const', [t.variableDeclarator(t.identifier(`${fname}$i`),
-          t.callExpression(t.memberExpression(t.identifier('$rt'), t.identifier('closureInfo')), [t.stringLiteral(fnId), t.stringLiteral(hash(p.node)), t.identifier(fname)]))]));
+          t.callExpression(t.memberExpression(t.identifier('$rt'), t.identifier('closureInfo')), [t.stringLiteral(fnId), t.stringLiteral(hash(p.node)), t.identifier(fname), ...nestedArg]))]));
         p.replaceWith(t.inherits(t.callExpression(t.memberExpression(t.identifier('$rt'), t.identifier('closure')), [
           t.callExpression(t.identifier(fname), [env]), t.identifier(`${fname}$i`), t.cloneNode(env),
         ]), p.node));
@@ -590,7 +594,7 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
       ]));
       support.push(res.machine, cls);
       support.push(t.expressionStatement(t.callExpression(t.memberExpression(t.identifier('$rt'), t.identifier('unit')), [
-        t.stringLiteral(fnId), t.stringLiteral(codeHash), t.identifier(mname), res.tries, t.identifier(cname),
+        t.stringLiteral(fnId), t.stringLiteral(codeHash), t.identifier(mname), res.tries, t.identifier(cname), ...nestedArg,
       ])));
 
       // The wrapper: same params (evaluated natively at call time, like a generator's), returns a new frame.
@@ -620,7 +624,7 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
       const wid = uniqueId(`${opts.modulePath}#${u.qname}<wrapper>`);
       support.push(t.functionDeclaration(t.identifier(fname), [t.identifier('$e')], t.blockStatement([t.returnStatement(wrapper)])));
       support.push(t.variableDeclaration('const', [t.variableDeclarator(t.identifier(`${fname}$i`),
-        t.callExpression(t.memberExpression(t.identifier('$rt'), t.identifier('closureInfo')), [t.stringLiteral(wid), t.stringLiteral(codeHash), t.identifier(fname)]))]));
+        t.callExpression(t.memberExpression(t.identifier('$rt'), t.identifier('closureInfo')), [t.stringLiteral(wid), t.stringLiteral(codeHash), t.identifier(fname), ...nestedArg]))]));
       const fp = findPath(fn);
       const env = scopeExpr(fp, scopeNodesOutward(fp)[0]!);
       fp.replaceWith(t.inherits(t.callExpression(t.memberExpression(t.identifier('$rt'), t.identifier('closure')), [
@@ -657,23 +661,34 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
     }
 
     function insertSupport(): void {
-      // Support code goes at the top of the statement list holding the root (so it exists
-      // before any call, including calls to hoisted function declarations).
-      let stmt: NodePath | null = root;
-      while (stmt && !(stmt.parentPath && (stmt.parentPath.isProgram() || stmt.parentPath.isBlockStatement() || stmt.parentPath.isSwitchCase())))
-        stmt = stmt.parentPath;
-      if (!stmt) throw err(root.node, 'internal: no statement for the generator');
-      const container = stmt.parentPath!;
-      if (container.isProgram()) {
-        const body = container.node.body;
+      // Support code goes at the top of the innermost scope the root is created in, so it sees
+      // every binding the generator may use and exists before any call (including calls to
+      // hoisted function declarations).
+      const b = placement.block;
+      let list: t.Statement[];
+      if (t.isProgram(b)) {
+        const body = b.body;
         let i = 0;
         while (i < body.length && t.isImportDeclaration(body[i])) i++;
         body.splice(i, 0, ...support);
-      } else if (container.isBlockStatement()) {
-        container.node.body.unshift(...support);
+        return;
+      } else if (t.isBlockStatement(b) || t.isStaticBlock(b)) {
+        list = b.body;
+      } else if (t.isFunction(b)) {
+        if (!t.isBlockStatement(b.body)) b.body = t.blockStatement([t.returnStatement(b.body)]);
+        list = b.body.body;
+      } else if (t.isFor(b) || t.isWhileStatement(b) || t.isDoWhileStatement(b)) {
+        if (!t.isBlockStatement(b.body)) b.body = t.blockStatement([b.body]);
+        list = b.body.body;
+      } else if (t.isCatchClause(b)) {
+        list = b.body.body;
+      } else if (t.isSwitchStatement(b)) {
+        const c = b.cases.find((k) => k.start !== undefined && k.start !== null && root.node.start! >= k.start && root.node.end! <= k.end!) ?? b.cases[0]!;
+        list = c.consequent;
       } else {
-        (container.node as t.SwitchCase).consequent.unshift(...support);
+        throw err(root.node, `internal: cannot place compiled code in a ${b.type}`);
       }
+      list.unshift(...support);
     }
   }
 
