@@ -12,7 +12,7 @@ import {
   TaskletStateError,
   UsageError,
 } from '../core/errors.js';
-import { ArrayIter, KeysIter, ProtocolIter, StringIter } from '../compiler/iterators.js';
+import { ArrayIter, CollectionIter, KeysIter, ProtocolIter, StringIter } from '../compiler/iterators.js';
 import { PickleError } from './pickle-error.js';
 
 /** The `__reduce__` equivalent: a method returning the picklable state of an instance. */
@@ -132,4 +132,5 @@ registerClass(Bomb, { name: 'stackless.Bomb' });
 registerClass(ArrayIter, { name: 'stackless.ArrayIter' });
 registerClass(StringIter, { name: 'stackless.StringIter' });
 registerClass(KeysIter, { name: 'stackless.KeysIter' });
+registerClass(CollectionIter, { name: 'stackless.CollectionIter' });
 registerClass(ProtocolIter, { name: 'stackless.ProtocolIter' });

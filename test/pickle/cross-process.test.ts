@@ -31,11 +31,11 @@ describe('cross-process round trip (contract test doubles)', () => {
 });
 
 describe('cross-process round trip (compiled by stackless/register)', () => {
-  it('a workload with a closure, for-of, try/catch/finally, a nested call, a Map and an Error resumes identically from any step', () => {
+  it('a workload with a closure, for-of over an array and a Map, try/catch/finally, a nested call, a Map and an Error resumes identically from any step', () => {
     const CC = 'test/pickle/support/compiled-child.ts';
     const dir = mkdtempSync(join(tmpdir(), 'stackless-pickle-compiled-'));
     try {
-      const steps = ['1', '2', '3', '4', '5', '6', '7', '8'];
+      const steps = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12'];
       const whole = node([CC, 'whole'], true);
       assert.match(whole, /caught bad name/);
       assert.match(whole, /\[w!\] seen ab,boom,cde,f error RangeError/);
