@@ -48,6 +48,14 @@ describe('stackless CLI and load hook', () => {
     assert.equal(r.stdout.trim(), 'restorable=true native=undefined id=test/compiler/fixtures/restorable.ts#Box.items values=1,2,3');
   });
 
+  it("the core's channel and kill/throw suites pass with every tasklet compiled (load hook)", () => {
+    const r = node(['--conditions=source', '--import', 'tsx', '--import', 'stackless/register', '--test', '--test-reporter=tap',
+      'test/core/channel.test.ts', 'test/core/kill-throw.test.ts']);
+    assert.equal(r.status, 0, r.stdout.slice(-3000));
+    assert.match(r.stdout, /^# fail 0$/m);
+    assert.match(r.stdout, /^# pass [1-9]\d*$/m);
+  });
+
   it('stackless build writes compiled JavaScript that runs without the hook', () => {
     const out = join(root, 'test', 'compiler', 'fixtures', `.build-${process.pid}`);
     try {
