@@ -31,7 +31,7 @@ describe('cross-process round trip (contract test doubles)', () => {
 });
 
 describe('cross-process round trip (compiled by stackless/register)', () => {
-  it('a workload with a closure, for-of over an array and a Map, try/catch/finally, a nested call, a Map and an Error resumes identically from any step', () => {
+  it('a workload (closure, for-of over an array and a Map, a nested call suspended in finally with a pending return or exception, a Map and an Error) resumes identically from any step', () => {
     const CC = 'test/pickle/support/compiled-child.ts';
     const dir = mkdtempSync(join(tmpdir(), 'stackless-pickle-compiled-'));
     try {
