@@ -36,7 +36,7 @@ describe('refusals name what and where', () => {
     s.destroy();
   });
 
-  it('a listening server', () => {
+  it('a net.Server', () => {
     const srv = createServer();
     refuses([srv], /instance of Server/, 'value[0]');
   });
