@@ -22,18 +22,16 @@ export class Socket {
   private readonly reader: StreamReader;
   private readonly writer: StreamWriter;
   private counted = true;
-  readonly remoteAddress: string | undefined;
-  readonly remotePort: number | undefined;
-  readonly label: string;
+  private _label: string | null;
 
   /** Wrap a connected node:net (or node:tls) socket. The wrapper owns it from now on. */
   constructor(raw: NetSocket, label?: string) {
     this.raw = raw;
-    this.remoteAddress = raw.remoteAddress;
-    this.remotePort = raw.remotePort;
-    this.label = label ?? describePeer(raw);
-    const r = (this.reader = new StreamReader(raw, this.label, 'socket', false));
-    const w = (this.writer = new StreamWriter(raw, this.label, 'socket', false));
+    this._label = label ?? null;
+    // the label is computed only for messages: asking Node for the peer address costs a
+    // syscall and ~100 bytes per connection
+    const r = (this.reader = new StreamReader(raw, this, 'socket', false));
+    const w = (this.writer = new StreamWriter(raw, this, 'socket', false));
     stats.sockets++;
     addResource(this);
     // one listener per event, shared by both directions (less memory per idle connection)
@@ -96,6 +94,7 @@ export class Socket {
 
   /** Close both directions now; waiting readers/writers get SocketClosedError. Idempotent. */
   close(): void {
+    if (this._label === null && !this.raw.destroyed) this._label = describePeer(this.raw); // for later messages
     this.reader.close();
     this.writer.close();
     this.raw.destroy();
@@ -104,6 +103,7 @@ export class Socket {
 
   /** Close with a TCP reset (RST) instead of FIN, where supported. */
   reset(): void {
+    if (this._label === null && !this.raw.destroyed) this._label = describePeer(this.raw);
     this.reader.close();
     this.writer.close();
     if (typeof this.raw.resetAndDestroy === 'function') this.raw.resetAndDestroy();
@@ -122,6 +122,17 @@ export class Socket {
     this.reader.timeout = ms;
     this.writer.timeout = ms;
   }
+  /** The peer's address (asked from the OS on first use, then cached by Node). */
+  get remoteAddress(): string | undefined {
+    return this.raw.remoteAddress;
+  }
+  get remotePort(): number | undefined {
+    return this.raw.remotePort;
+  }
+  /** "host:port" of the peer (or the Unix socket path), or the label given to the constructor. */
+  get label(): string {
+    return this._label ?? describePeer(this.raw);
+  }
   get localAddress(): string | undefined {
     return this.raw.localAddress;
   }
@@ -139,7 +150,7 @@ export class Socket {
   }
 
   toString(): string {
-    return `Socket(${this.label})`;
+    return this.label;
   }
 
   private uncount(): void {

@@ -51,7 +51,8 @@ export class StreamReader implements WaitOwner {
 
   constructor(
     private readonly stream: Readable,
-    readonly label: string,
+    /** For messages; an object's toString() is called only when a message is built. */
+    readonly label: string | { toString(): string },
     private readonly kind: WaitKind = 'stream',
     /** false: the owner (Socket) forwards the stream's events itself (fewer listeners). */
     listen = true,
@@ -132,7 +133,7 @@ export class StreamReader implements WaitOwner {
   onError(e: unknown): void {
     if (this.status === 'open' || this.status === 'eof') {
       this.status = 'failed';
-      this.error = fromNodeError(e, this.label);
+      this.error = fromNodeError(e, String(this.label));
     }
     this.wakeReader();
   }

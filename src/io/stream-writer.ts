@@ -31,7 +31,8 @@ export class StreamWriter {
 
   constructor(
     private readonly stream: Writable,
-    readonly label: string,
+    /** For messages; an object's toString() is called only when a message is built. */
+    readonly label: string | { toString(): string },
     private readonly kind: WaitKind = 'stream',
     /** false: the owner (Socket) forwards the stream's events itself (fewer listeners). */
     listen = true,
@@ -76,7 +77,7 @@ export class StreamWriter {
   onError(e: unknown): void {
     if (this.status === 'open' || this.status === 'ended') {
       this.status = 'failed';
-      this.error = fromNodeError(e, this.label);
+      this.error = fromNodeError(e, String(this.label));
     }
     if (this.error !== null && this.writers.length > 0) this.writers.wakeAll(new Bomb(this.error));
   }
