@@ -18,6 +18,9 @@ export interface WrkResult {
   errorDetail: string;
   /** Server CPU time (user + system) per request in µs, when measured. */
   cpuUsPerReq?: number;
+  /** Over repeated runs: the highest req/s and the lowest CPU per request. */
+  bestReqPerSec?: number;
+  minCpuUsPerReq?: number;
 }
 
 const LUA = fileURLToPath(new URL('./wrk-report.lua', import.meta.url));
