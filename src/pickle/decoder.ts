@@ -136,6 +136,8 @@ export class Decoder {
     for (const f of this.frames) this.syncFrame(f);
     for (const { t, c } of this.tasklets) this.fillTasklet(t, c);
     for (const { ch, c } of this.channels) this.linkChannel(ch, c);
+    for (const [t, ch] of this.blockedOn)
+      if (ch !== null && t._status !== 'blocked') throw new PickleError('corrupted pickle: a blocked tasklet is missing from its channel\'s queue');
     return root.target;
   }
 
@@ -660,9 +662,12 @@ export class Decoder {
     const queue = c.args![bits & C_HAS_NAME ? 1 : 0];
     if (name !== null && typeof name !== 'string') throw new PickleError('corrupted pickle: a channel name is not a string');
     if (!Array.isArray(queue)) throw new PickleError('corrupted pickle: a channel queue is not a list');
-    for (const t of queue)
-      if (!(t instanceof Tasklet) || this.blockedOn.get(t) !== ch)
+    const seen = new Set<unknown>();
+    for (const t of queue) {
+      if (!(t instanceof Tasklet) || this.blockedOn.get(t) !== ch || seen.has(t))
         throw new PickleError('corrupted pickle: a channel queue holds a tasklet that is not blocked on it');
+      seen.add(t);
+    }
     restoreChannel(ch, {
       balance: (bits & C_SENDERS ? 1 : -1) * queue.length,
       preference: ((bits & C_PREF_MASK) - 1) as -1 | 0 | 1,
