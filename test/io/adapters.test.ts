@@ -84,6 +84,30 @@ describe('adapters: fs, dns, child processes, streams', () => {
     assert.equal(ioStats().processes, 0);
   });
 
+  it('killing a tasklet blocked on a child process (wait and stdout) unregisters it; the process keeps running', async () => {
+    await main(function* () {
+      const p = spawnProcess('sleep', ['5']);
+      const waiter = spawnNamed('waiter', function* () {
+        yield* p.wait();
+      });
+      const readerT = spawnNamed('reader', function* () {
+        yield* p.stdout!.recv();
+      });
+      yield* sleep(10);
+      assert.equal(waiter.status, 'blocked');
+      assert.equal(readerT.status, 'blocked');
+      assert.equal(ioStats().waits, 2);
+      yield* waiter.kill();
+      yield* readerT.kill();
+      assert.equal(ioStats().waits, 0);
+      assert.equal(p.status, 'running');
+      p.kill('SIGKILL');
+      const st = yield* p.wait({ timeout: 5000 });
+      assert.equal(st.signal, 'SIGKILL');
+    });
+    assert.equal(ioStats().processes, 0);
+  });
+
   it('readable and writable stream adapters (file stream in, PassThrough out)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'stackless-io-'));
     try {

@@ -291,7 +291,7 @@ describe('hub: deadlock, fairness, cancellation', () => {
     assert.deepEqual(seen, ['idle', 'scheduled']);
   });
 
-  it('killing tasklets blocked on sleep, promises and turns unregisters them: no late wake-up, no leaked timer', async () => {
+  it('killing tasklets blocked on sleep, promises and withTimeout unregisters them: no late wake-up, no leaked timer', async () => {
     let resolve!: (v: number) => void;
     const never = new Promise<number>((r) => (resolve = r));
     const woke: string[] = [];

@@ -358,7 +358,7 @@ describe('sockets: Unix domain and TLS', () => {
 describe('sockets: cancellation and leaks', () => {
   useCleanScheduler();
 
-  it('killing tasklets blocked on accept, recv, write, connect and listen cleans up every waiter', async () => {
+  it('killing tasklets blocked on accept, recv, write (drain) and connect (TLS handshake) cleans up every waiter', async () => {
     // a raw server that accepts but never speaks TLS: connectTls stays in the handshake
     const silent = net.createServer(() => {});
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
