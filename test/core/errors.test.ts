@@ -89,7 +89,7 @@ describe('error catalogue: tasklets (spec §13 scheduling/binding)', () => {
     const t = new Tasklet(function* () {}).setup();
     misuse(() => t.bind(function* () {}), /^TaskletStateError: tasklet is scheduled/, [t]);
     misuse(() => new Tasklet().bind({} as never), { name: 'TypeError', message: /^tasklet function must be a callable or None/ });
-    misuse(() => getMain().bind(null), /can't \(re\)bind the current tasklet|can't unbind the main tasklet/, [getMain()]);
+    misuse(() => getMain().bind(null), /^TaskletStateError: can't \(re\)bind the current tasklet/, [getMain()]);
     t.kill();
   });
 
@@ -259,7 +259,7 @@ describe('using operations the wrong way (UsageError)', () => {
     new Tasklet(function* () {
       yield { not: 'an op' } as never;
     }).setup();
-    assert.throws(() => run(), /yielded a Object to the scheduler|yielded .* to the scheduler/);
+    assert.throws(() => run(), /yielded a Object to the scheduler: use `yield\*`/);
   });
 
   it('a switching operation in a plain-function tasklet: "needs a generator tasklet"', () => {
