@@ -35,7 +35,6 @@ interface UnitInfo {
   tag: string;
   fields: Set<string>;
   paramFields: string[];
-  extraFields: string[];
 }
 
 const NATIVE_COMMENT = /@stackless\s+native/;
@@ -118,7 +117,7 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
       const name = unitName(p);
       const qname = parent === null ? name : `${parent.qname}.${name}`;
       const tag = `${safe(name)}$${++counter}`;
-      const u: UnitInfo = { path: p, node: p.node, qname, tag, fields: new Set(), paramFields: [], extraFields: [] };
+      const u: UnitInfo = { path: p, node: p.node, qname, tag, fields: new Set(), paramFields: [] };
       units.set(p.node, u);
       return u;
     };
@@ -357,8 +356,7 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
       for (const u of units.values()) {
         u.path.traverse({
           Function(p) {
-            if (p.isFunctionDeclaration() && !units.has(p.node)) hoistFunction(p, u);
-            else if (p.isFunctionDeclaration() && units.has(p.node)) hoistFunction(p, u);
+            if (p.isFunctionDeclaration()) hoistFunction(p);
             p.skip();
           },
           Class(p) {
@@ -389,7 +387,7 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
                 const h = `h$${u.fields.size}`;
                 u.fields.add(h);
                 const pat = patternToLVal(decls[0]!.id, scope);
-                const init = recordInit(parent as NodePath, loop, rec);
+                const init = recordInit(parent as NodePath, rec);
                 lateEdits.push(() => {
                   loop.left = mem(F(), h);
                   if (!t.isBlockStatement(loop.body)) loop.body = t.blockStatement([loop.body]);
@@ -417,7 +415,7 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
             if (parent.isForStatement() && p.key === 'init') {
               const loop = parent.node;
               const rec = boxed.get(loop);
-              const recInit = rec ? recordInit(parent as NodePath, loop, rec) : null;
+              const recInit = rec ? recordInit(parent as NodePath, rec) : null;
               declEdits.push(() => {
                 buildAssigns();
                 const init: t.Expression[] = [];
@@ -441,7 +439,7 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
             const rec = boxed.get(p.node);
             if (!rec) return;
             const node = p.node;
-            const init = recordInit(p, node, rec);
+            const init = recordInit(p, rec);
             declEdits.push(() => {
               node.body.unshift(t.expressionStatement(t.assignmentExpression('=', mem(F(), rec.field), init)));
             });
@@ -458,20 +456,19 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
         });
       }
     }
-    function recordInit(p: NodePath, node: ScopeNode, rec: { names: string[] }): t.Expression {
+    /** `{ env, $x: undefined, ... }` for boxed scope node at `p`. */
+    function recordInit(p: NodePath, rec: { names: string[] }): t.Expression {
       const outer = scopeNodesOutward(p)[0]!;
-      void node;
       const props = [t.objectProperty(t.identifier('env'), scopeExpr(p, outer))];
       for (const n of rec.names) props.push(t.objectProperty(t.identifier(n), t.identifier('undefined')));
       return t.objectExpression(props);
     }
-    function hoistFunction(p: NodePath<t.FunctionDeclaration>, u: UnitInfo): void {
+    function hoistFunction(p: NodePath<t.FunctionDeclaration>): void {
       const id = p.node.id!;
       const target = directFor(p.parentPath.scope.getBinding(id.name) ?? p.scope.getBinding(id.name));
       if (!target) return;
       const container = p.parentPath;
       const node = p.node;
-      void u;
       declEdits.push(() => {
         const expr = t.functionExpression(node.id, node.params, node.body, node.generator, node.async);
         t.inherits(expr, node);
@@ -608,7 +605,6 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
         const n = p.node as t.ClassMethod | t.ObjectMethod;
         n.generator = false;
         n.body = newFrame(envExpr);
-        if (!isRoot) markEnvUse(p);
         return;
       }
       const fn = node as t.FunctionDeclaration | t.FunctionExpression;
@@ -655,9 +651,6 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
       }
       if (found === null) throw err(n, 'internal: nested generator not found');
       return found;
-    }
-    function markEnvUse(_p: NodePath): void {
-      /* a nested generator method's wrapper references $f/$e: its class is converted by usesEnv */
     }
 
     function insertSupport(): void {
