@@ -76,6 +76,11 @@ export class AsyncResult<T> {
     });
   }
 
+  checkInvariants(): void {
+    this.waiters.checkInvariants();
+    if (this.status !== 'pending' && this.waiters.length > 0) throw new Error(`AsyncResult ${this.status} with waiters`);
+  }
+
   private settle(status: 'done' | 'failed', value: T | undefined, error: unknown): void {
     if (this.status !== 'pending')
       throw new UsageError(`AsyncResult is already ${this.status}: set()/setException() may be called once`);

@@ -227,6 +227,16 @@ export function getHubTasklet(): Tasklet | null {
   return hubTasklet;
 }
 
+/** Assert the hub's invariants (tests). */
+export function checkHubInvariants(): void {
+  if (yielded && !turnArmed) throw new Error('hub: yielded without an armed turn');
+  for (const w of turnWaiters) if (w.status !== 'waiting' || w.kind !== 'loop') throw new Error(`hub: bad turn waiter ${w}`);
+  if (!active && hubTasklet !== null) throw new Error('hub: hub tasklet outside main()');
+  if (hubWaiter !== null && (hubWaiter.status !== 'waiting' || hubWaiter.tasklet !== hubTasklet))
+    throw new Error('hub: dormant waiter does not hold the hub tasklet');
+  if (armedTimeouts < 0) throw new Error('hub: negative armed timeouts');
+}
+
 // ---- spawn and main ------------------------------------------------------------------------
 
 /**

@@ -3,7 +3,7 @@
  * sockets (TCP, Unix, TLS), synchronization primitives, adapters for Node APIs, and
  * observability. See src/io/README.md and docs/io.md.
  */
-export { main, spawn, spawnNamed, nextTurn, setLoopBudget, getHubTasklet } from './hub.js';
+export { main, spawn, spawnNamed, nextTurn, setLoopBudget, getHubTasklet, checkHubInvariants } from './hub.js';
 export { sleep, advanceClock } from './sleep.js';
 export { wait } from './promise.js';
 export { Timeout, TimeoutError, withTimeout } from './timeout.js';

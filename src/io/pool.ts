@@ -86,6 +86,12 @@ export class Pool {
     );
   }
 
+  checkInvariants(): void {
+    if (this.idle.isSet !== (this.jobs.size === 0)) throw new Error('Pool: idle ⇔ no jobs broken');
+    if (this.slots !== null && this.slots.value + this.jobs.size > this.size) throw new Error('Pool: more slots than size');
+    for (const j of this.jobs) if (j.ready) throw new Error('Pool: a finished job is still running');
+  }
+
   /** Jobs running now. */
   get running(): number {
     return this.jobs.size;

@@ -104,6 +104,12 @@ export class Server {
     this.acceptors.wakeOne(READY);
   }
 
+  checkInvariants(): void {
+    this.acceptors.checkInvariants();
+    if (this.status === 'closed' && (this.queue.length > 0 || this.acceptors.length > 0))
+      throw new Error(`${this}: closed with queued connections or acceptors`);
+  }
+
   /** Tasklets waiting in accept(). */
   get accepting(): number {
     return this.acceptors.length;

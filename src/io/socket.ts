@@ -153,6 +153,11 @@ export class Socket {
     return this.label;
   }
 
+  checkInvariants(): void {
+    this.reader.checkInvariants();
+    this.writer.checkInvariants();
+  }
+
   private uncount(): void {
     if (!this.counted) return;
     this.counted = false;

@@ -153,6 +153,15 @@ export class StreamReader implements WaitOwner {
     this.want = null;
   }
 
+  checkInvariants(): void {
+    this.buffer.checkInvariants();
+    if ((this.waiter === null) !== (this.want === null)) throw new Error(`${this.label}: waiter ⇔ want broken`);
+    if (this.waiter !== null && this.waiter.status !== 'waiting') throw new Error(`${this.label}: stale reader waiter`);
+    if (this.pausedByUs && this.waiter !== null) throw new Error(`${this.label}: paused while a reader waits`);
+    if (this.status === 'closed' && this.buffer.length !== 0) throw new Error(`${this.label}: closed with buffered data`);
+    if ((this.status === 'failed') !== (this.error !== null)) throw new Error(`${this.label}: failed ⇔ error broken`);
+  }
+
   // ---- the read protocol (Caller: ReadOp) ------------------------------------------------
 
   /** @internal */

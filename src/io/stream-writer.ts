@@ -91,6 +91,12 @@ export class StreamWriter {
     );
   }
 
+  checkInvariants(): void {
+    this.writers.checkInvariants();
+    if ((this.status === 'failed' || this.status === 'closed') && this.writers.length > 0)
+      throw new Error(`${this.label}: writers wait on a ${this.status} stream`);
+  }
+
   /** @internal Caller: WriteOp. Throws if writing is not possible. */
   _check(): void {
     switch (this.status) {

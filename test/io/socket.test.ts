@@ -81,7 +81,10 @@ describe('sockets: reading and writing', () => {
       assert.equal((yield* c.readline()).toString(), 'second line\n');
       assert.equal((yield* c.readUntil('||')).toString(), 'A||');
       assert.equal((yield* c.readUntil(Buffer.from('||'))).toString(), 'B||');
+      c.checkInvariants();
+      server.checkInvariants();
       c.close();
+      c.checkInvariants();
       server.close();
     });
     await settle();
@@ -259,8 +262,10 @@ describe('sockets: reading and writing', () => {
       const info = tasklets().find((i) => i.tasklet === writer)!;
       assert.equal(info.kind, 'socket');
       assert.match(info.waitingOn!, /drain/);
+      c.checkInvariants();
       const all = yield* peer.readAll();
       assert.equal(all.length, 32 << 20);
+      peer.checkInvariants();
       assert.equal(written, 32);
       peer.close();
       c.close();
@@ -383,6 +388,8 @@ describe('sockets: cancellation and leaks', () => {
       for (const t of [acceptor, reader, writer, connector]) assert.equal(t.status, 'blocked', `${t} ${t.waitReason}`);
       assert.equal(ioStats().waits, 4);
       for (const t of [acceptor, reader, writer, connector]) yield* t.kill();
+      c.checkInvariants();
+      other.checkInvariants();
       assert.equal(ioStats().waits, 0);
       assert.equal(ioStats().timers, 0);
       c.close();
@@ -442,6 +449,7 @@ describe('sockets: several acceptors', () => {
       yield* sleep(0);
       for (let i = 0; i < 9; i++) (yield* connect(server.port)).close();
       while (by.length < 9) yield* sleep(1);
+      server.checkInvariants();
       server.close();
       yield* sleep(0);
       return by;

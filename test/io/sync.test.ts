@@ -85,6 +85,8 @@ describe('Event and AsyncResult', () => {
       bad.setException(new Error('failed'));
       assert.throws(() => r.set(6), /already done/);
       got.push(yield* r.get());
+      r.checkInvariants();
+      bad.checkInvariants();
       let timedOut: unknown = null;
       try {
         yield* new AsyncResult<number>().get({ timeout: 1 });
@@ -342,7 +344,9 @@ describe('Pool and Group', () => {
       const unstarted = yield* g.spawn(function* () {
         finals.push(99);
       });
+      g.checkInvariants();
       yield* g.killAll();
+      g.checkInvariants();
       assert.equal(g.running, 0);
       assert.deepEqual(finals, [0, 1, 2], 'started jobs ran their finally; the unstarted one never ran');
       assert.equal(unstarted.ready, true);
