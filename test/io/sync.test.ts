@@ -46,7 +46,8 @@ describe('Event and AsyncResult', () => {
       spawn(function* () {
         log.push(`t:${yield* ev.wait({ timeout: 5 })}`);
       });
-      yield* sleep(30);
+      while (log.length < 1) yield* sleep(1);
+      yield* sleep(5);
       assert.deepEqual(log, ['t:false']);
       ev.set();
       ev.clear(); // waiters woken by set() still return true
