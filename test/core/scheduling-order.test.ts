@@ -49,6 +49,21 @@ describe('run / switch / schedule order (test_miscell)', () => {
     assert.equal(inner, 'current');
   });
 
+  it('self-switch with others runnable is a no-op (spec §16: Stackless misbehaves here, we do not)', () => {
+    let ran = false;
+    const other = new Tasklet(function* () {
+      ran = true;
+    }).setup();
+    getCurrent().tempval = 'kept';
+    assert.equal(getCurrent().switch().value, 'kept');
+    assert.equal(getCurrent().run().value, undefined);
+    assert.equal(ran, false);
+    assert.equal(getCurrent().isMain, true);
+    assert.equal(other.status, 'scheduled');
+    run();
+    assert.equal(ran, true);
+  });
+
   it('testSchedule (item 71, as tasklet): the other tasklet ran and saw the caller still scheduled', () => {
     let seen: boolean | null = null;
     const log: string[] = [];
