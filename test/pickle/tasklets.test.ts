@@ -56,6 +56,21 @@ describe('tasklets and channels round-trip (spec §10)', () => {
     assert.equal(r.t.status, 'dead');
   });
 
+  it('a restored paused tasklet can be run() directly: it runs one step at once', () => {
+    const log: string[] = [];
+    const t = new Tasklet(counter).setup('r', 3, log);
+    t.run();
+    t.remove();
+    const r = copy({ t, log });
+    r.t.run();
+    assert.deepEqual(r.log, ['r 0', 'r 1']);
+    assert.equal(r.t.status, 'scheduled');
+    run();
+    assert.deepEqual(r.log, ['r 0', 'r 1', 'r 2']);
+    assert.equal(r.t.status, 'dead');
+    t.kill();
+  });
+
   it('a dead tasklet comes back dead; name, atomic and blockTrap are kept', () => {
     const t = new Tasklet(counter, undefined, { name: 'worker' }).setup('d', 1, []);
     run();
