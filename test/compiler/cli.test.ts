@@ -12,7 +12,9 @@ const root = new URL('../..', import.meta.url).pathname;
 const bin = join(root, 'bin', 'stackless.mjs');
 
 function node(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  const env = { ...process.env };
+  delete env['NODE_TEST_CONTEXT']; // a nested `node --test` must report on its own
+  const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', timeout: 120_000, env });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
