@@ -572,6 +572,8 @@ export class Emitter {
       }
       case 'AssignmentExpression': {
         const left = e.left;
+        const op = e.operator;
+        let target: t.LVal = left as t.LVal;
         if (t.isMemberExpression(left)) {
           const objE = ex(left.object as t.Expression);
           const obj = this.containsYield(e.right) || (left.computed && this.containsYield(left.property)) ? this.hold(objE) : objE;
@@ -580,10 +582,27 @@ export class Emitter {
             const p = ex(left.property as t.Expression);
             prop = this.containsYield(e.right) ? this.hold(p) : p;
           }
-          return t.assignmentExpression(e.operator, t.memberExpression(obj, prop, left.computed), ex(e.right));
+          target = t.memberExpression(obj, prop, left.computed);
+        } else if (this.containsYield(left)) {
+          throw this.error(e, 'yield inside a destructuring pattern is not supported: yield into a local first');
         }
-        if (this.containsYield(left)) throw this.error(e, 'yield inside a destructuring pattern is not supported: yield into a local first');
-        return t.assignmentExpression(e.operator, left, ex(e.right));
+        if (op === '=' || !this.containsYield(e.right)) return t.assignmentExpression(op, target, ex(e.right));
+        if (op === '||=' || op === '&&=' || op === '??=') {
+          // short-circuit: the right side (and its yield) runs only when the assignment happens
+          const result = this.temp();
+          const after = this.loc();
+          this.addExpr(t.assignmentExpression('=', result, t.cloneNode(target as t.Expression)));
+          const skip = op === '&&=' ? t.unaryExpression('!', result) : op === '||=' ? result : t.binaryExpression('!=', result, t.nullLiteral());
+          this.gotoIf(skip, after);
+          this.addExpr(t.assignmentExpression('=', result, t.assignmentExpression('=', target, ex(e.right))));
+          this.mark(after);
+          return result;
+        }
+        // compound: the old value is read before the right side runs (and yields)
+        const old = this.temp();
+        this.addExpr(t.assignmentExpression('=', old, t.cloneNode(target as t.Expression)));
+        const bin = op.slice(0, -1) as t.BinaryExpression['operator'];
+        return t.assignmentExpression('=', target, t.binaryExpression(bin, old, ex(e.right)));
       }
       case 'LogicalExpression': {
         const result = this.temp();

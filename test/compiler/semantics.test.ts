@@ -189,10 +189,14 @@ const programs: Record<string, string> = {
       const n = new Array(yield 'len');
       const seq = (t('s1'), yield 'seq');
       const un = typeof (yield 'typeof');
+      let c1 = 1, c2 = 0, c3 = null; const bumpC1 = () => { c1 = 100; };
+      c1 += (bumpC1(), yield 'compound');
+      c2 ||= yield 'or-assign'; c1 ||= yield 'never yielded'; c3 ??= yield 'nullish-assign';
+      log2.push(c1, c2, c3);
       yield [a, arr, obj, called, cond, logic, nullish, tpl, n.length, seq, un, log2];
     }
     export function run(log) {
-      const it = g(); const answers = [null, 'R', [2], 'K', 'V', 'A', 0, 'T', 'E', 0, null, 'Y', 2, 'S', 1];
+      const it = g(); const answers = [null, 'R', [2], 'K', 'V', 'A', 0, 'T', 'E', 0, null, 'Y', 2, 'S', 1, 5, 'or', 'nn'];
       let r = it.next(); let i = 0;
       while (!r.done) { log.push(r.value); r = it.next(answers[++i]); }
       log.push(r.value);
