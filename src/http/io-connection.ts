@@ -11,8 +11,9 @@ const EMPTY = Buffer.alloc(0);
 /**
  * The server's side of a connection on stackless/io's `Socket` (option
  * `transport: 'io'`): reads and writes are io's operations, their errors mapped to the HTTP
- * layer's (ClientGoneError, HttpTimeoutError). Needs io's main(): io's waits are restarted
- * by its hub. Compare NetConnection (the default), which parks on node:net directly.
+ * layer's (ClientGoneError, HttpTimeoutError). io's waits are restarted by its hub (core's
+ * wakeHook, installed when stackless/io loads). Compare NetConnection (the default), which
+ * parks on node:net directly.
  *
  * Invariants:
  *  - status 'open' → 'eof' → 'closed' (or 'open' → 'closed'); `ending`, `expired` and

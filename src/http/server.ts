@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { Bomb } from '../core/bomb.js';
-import { InternalError, UsageError } from '../core/errors.js';
+import { InternalError } from '../core/errors.js';
 import type { Trap } from '../core/frame.js';
 import { launch, Op, SUSPEND } from '../core/op.js';
 import { park, unpark } from '../core/park.js';
@@ -40,7 +40,8 @@ export interface ListenOptions extends Partial<Limits> {
   backlog?: number;
   /**
    * How connections are read and written: 'net' (default) parks tasklets on node:net
-   * directly; 'io' uses stackless/io's Socket (needs io's main()). See README.md.
+   * directly; 'io' uses stackless/io's Socket (its hub, installed when stackless/io is
+   * loaded, restarts the scheduler for io's waits). See README.md.
    */
   transport?: 'net' | 'io';
   /** Called with errors of handlers (answered with 500) and of the server. Default: console.error. */
@@ -330,8 +331,6 @@ class ListenOp extends Op<HttpServer> {
   }
   protected start(): typeof SUSPEND {
     requireAsyncMain('listen()');
-    if (this.options.transport === 'io' && sched.wakeHook === null)
-      throw new UsageError("listen({ transport: 'io' }) needs main(function* () { ... }) from 'stackless/io' (its hub wakes io's waits)");
     const server = new HttpServer(this.handler, this.options);
     const t = sched.current;
     park(t, server);
