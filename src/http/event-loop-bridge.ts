@@ -7,11 +7,10 @@ import { sched } from '../core/scheduler.js';
  * Restarting the scheduler from a Node event-loop callback (a socket's 'data', a new
  * connection, a timer) after it made a tasklet runnable.
  *
- * If the I/O layer's hub is installed (`stackless/io` main()), core already called its
- * `wakeHook` when the tasklet was appended and the hub restarts the trampoline in a
- * microtask; nothing to do here. Under core's bare `runMainAsync` no hook is installed, so
- * the trampoline is resumed right here, synchronously (the callback has finished its own
- * bookkeeping by then). Caller: NetConnection and HttpServer event handlers, last thing.
+ * If a wake hook is installed (stackless/io installs its hub as core's `wakeHook` when it
+ * loads), core already called it when the tasklet was appended and the hub restarts the
+ * trampoline in a microtask; nothing to do here. With no hook the trampoline is resumed
+ * right here, synchronously (the callback has finished its own bookkeeping by then). Caller: NetConnection and HttpServer event handlers, last thing.
  */
 export function kickScheduler(): void {
   const s = sched;
