@@ -105,7 +105,7 @@ function* nested(depth: number, bottom: () => Generator<number, number, unknown>
 
 export const system: System = {
   label: 'floor (raw generators)',
-  note: 'hand-written round-robin queue + rendezvous channel, bench/floor.ts',
+  note: 'hand-written round-robin queue + rendezvous channel, bench/floor.ts; its operations are generator functions, so every send/receive allocates a generator (what a minimal version does), which costs it GC time on the 10,000-task ring',
   unsupported: {
     'deep-call': 'no frame-stack call(); see the nested yield* row',
     'max-depth-call': 'no frame-stack call()',

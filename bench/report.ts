@@ -164,7 +164,7 @@ export function writeReport(inp: ReportInput): string[] {
   out(`* Node ${process.version} (V8 ${process.versions.v8}).`);
   out(`* Each figure is the median of ${opts.runs} runs${opts.quick ? ' (**--quick**: smaller N)' : ''}; every run is a separate \`node\` process (\`bench/child.ts\`); memory runs with \`--expose-gc\`. Parked runs at 10^6 use at most 3 runs, at 10^7 at most 2.`);
   out(`* Children: ${inp.childMode}. The timed region starts after module loading and after a warm-up at a tenth of the size.`);
-  out('* **Noise:** this machine is shared (2 cores, several concurrent jobs), so absolute times are noisy. Ratios are measured in the same run; targets use CPU time (process.cpuUsage), with wall time beside it.');
+  out('* **Noise:** this machine is shared (2 cores, several concurrent jobs), so absolute times are noisy. Ratios are measured in the same run; targets use CPU time (process.cpuUsage: all threads of the child, so the parallel GC threads of V8 count too), with wall time beside it.');
   out();
   out('## Targets (our runtime, ratios from this run)');
   out();
