@@ -1,4 +1,5 @@
 import { isTaskletExit } from '../core/errors.js';
+import { schedule } from '../core/scheduling.js';
 import type { Trap } from '../core/frame.js';
 import type { Tasklet } from '../core/tasklet.js';
 import { BodyTooLargeError, ClientGoneError, HttpParseError, HttpTimeoutError } from './errors.js';
@@ -12,6 +13,8 @@ import type { HttpServer } from './server.js';
 const EMPTY = Buffer.alloc(0);
 /** An unread request body up to this size is read and dropped to keep the connection; a larger one closes it. */
 const DRAIN_LIMIT = 64 * 1024;
+/** Pipelined requests answered back to back before the connection's tasklet yields. */
+const PIPELINE_BURST = 16;
 
 /**
  * One client connection and the tasklet that serves it.
@@ -54,6 +57,7 @@ export class HttpConnection {
   *serve(): Generator<Trap, void, unknown> {
     const server = this.server;
     const conn = this.conn;
+    let burst = 0;
     try {
       for (;;) {
         const head = yield* this.readHead();
@@ -72,6 +76,10 @@ export class HttpConnection {
         }
         if (res.mustClose || server.state !== 'listening') return;
         if (req.hasUnreadBody && !(yield* this.drainBody(req))) return;
+        // Fairness (Syncless schedules between keep-alive requests): a client pipelining a
+        // flood of requests lets the other tasklets run every PIPELINE_BURST requests.
+        if (this.pending.length === 0) burst = 0;
+        else if (++burst % PIPELINE_BURST === 0) yield* schedule();
       }
     } catch (e) {
       if (isTaskletExit(e)) throw e;

@@ -56,6 +56,18 @@ describe(`http server (${transport})`, () => {
     });
   });
 
+  it('a flood of pipelined requests (more than one fairness burst) is answered in order', async () => {
+    await withServer(echo, {}, async ({ port }) => {
+      const c = new RawClient(port);
+      let wire = '';
+      for (let i = 0; i < 40; i++) wire += GET(`/${i}`);
+      await c.send(wire + GET('/last', 'Connection: close\r\n'));
+      const all = await c.untilClosed();
+      const order = [...all.matchAll(/GET \/(\w+) \[\]/g)].map((m) => m[1]);
+      assert.deepEqual(order, [...Array.from({ length: 40 }, (_, i) => String(i)), 'last']);
+    });
+  });
+
   it('chunked request bodies are decoded; streamed responses are chunked', async () => {
     const handler: Handler = function* (req, res) {
       const parts: string[] = [];
