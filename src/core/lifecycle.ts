@@ -117,8 +117,13 @@ export function taskletEnded(t: Tasklet, outcome: unknown, failed: boolean): voi
 }
 
 function mainWithoutPartner(w: Tasklet): DeadlockError {
-  const on = w._waitingOn as { balance?: number } | null;
-  const receiving = on !== null && typeof on.balance === 'number' && on.balance < 0;
+  // Duck-typed (importing Channel here would close an import cycle): channels have a balance.
+  const on = w._waitingOn as { balance?: unknown } | null;
+  if (on === null || typeof on.balance !== 'number')
+    return new DeadlockError(
+      `Deadlock: the last runnable tasklet ended while the main tasklet waits (${w.waitReason}) and nothing can wake it.`,
+    );
+  const receiving = on.balance < 0;
   return new DeadlockError(
     receiving
       ? `the main tasklet is receiving without a sender available. (${w} waits on ${String(on)} and the last runnable tasklet ended)`

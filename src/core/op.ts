@@ -252,6 +252,15 @@ export function launch<O extends Op<any>>(op: O): O { // eslint-disable-line @ty
 }
 
 /**
+ * Take over an operation that was created to be passed as an argument (e.g.
+ * `withTimeout(ms, ch.receive())`): it is not a forgotten `yield*`, the receiving operation
+ * will perform it with `yield*`. Caller: higher-layer operations that accept operations.
+ */
+export function adopt(op: unknown): void {
+  if (sched.unstarted !== null && sched.unstarted === op) sched.unstarted = null;
+}
+
+/**
  * Execute `op` for the frameless main tasklet, running the trampoline until main is current
  * again. Caller: launch(), in plain mode only.
  */

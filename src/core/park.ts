@@ -1,6 +1,6 @@
 import { Bomb } from './bomb.js';
-import { DeadlockError, SwitchTrapError } from './errors.js';
-import { append, switchTo, unlink } from './ring.js';
+import { absurd, DeadlockError, InternalError, SwitchTrapError } from './errors.js';
+import { append, cancelWait, switchTo, unlink } from './ring.js';
 import { sched } from './scheduler.js';
 import type { Tasklet } from './tasklet.js';
 import type { Waitable } from './waitable.js';
@@ -69,13 +69,27 @@ export function nextAfterLeaving(t: Tasklet, waitsExternally: boolean, waitingFo
  * tasklet is current (or the scheduler is idle): the operation must report that it switched.
  * On DeadlockError/SwitchTrapError nothing has changed. The caller links `t` into `w`'s
  * queue after park() returns.
+ *
+ * With `returnToLoop` (external waits under runMainAsync only), the trampoline returns to
+ * the event loop even though other tasklets are runnable: they keep their ring positions and
+ * run after the loop's turn (`resumeFromIdle()` restarts it). Used for `sleep(0)`-style
+ * yields that must let I/O in.
  */
-export function park(t: Tasklet, w: Waitable): void {
-  const next = nextAfterLeaving(t, w.external, w);
+export function park(t: Tasklet, w: Waitable, options?: { returnToLoop?: boolean }): void {
+  const s = sched;
+  let next: Tasklet | null;
+  if (options?.returnToLoop === true) {
+    if (!w.external || s.mainDriver !== 'async')
+      throw new InternalError('park(returnToLoop) needs an external waitable and a runMainAsync main');
+    checkSwitchTrap();
+    next = null;
+  } else {
+    next = nextAfterLeaving(t, w.external, w);
+  }
   unlink(t);
   t._status = 'blocked';
   t._waitingOn = w;
-  if (w.external) sched.externalWaits++;
+  if (w.external) s.externalWaits++;
   if (next !== null) switchTo(next);
   else enterIdle();
 }
@@ -97,6 +111,37 @@ export function unpark(t: Tasklet, value: unknown): void {
 /** Caller: park(), scheduleRemove and the death path when every tasklet waits externally. */
 export function enterIdle(): void {
   sched.mode = 'idle';
+}
+
+/**
+ * Raise `error` in `t` at its next resume, without switching: a blocked tasklet leaves its
+ * wait, a paused one is appended to the ring, a runnable one keeps a Bomb it already holds
+ * (the first error wins). The current tasklet gets the error thrown here. Dead or new
+ * tasklets are left alone. Caller: ThrowOp (pending throw/kill) and higher layers raising
+ * from event-loop callbacks (timeouts), where no operation can be launched.
+ */
+export function throwPending(t: Tasklet, error: unknown): void {
+  switch (t._status) {
+    case 'blocked':
+      cancelWait(t);
+      t._tempval = new Bomb(error);
+      append(t);
+      return;
+    case 'paused':
+      t._tempval = new Bomb(error);
+      append(t);
+      return;
+    case 'scheduled':
+      if (!(t._tempval instanceof Bomb)) t._tempval = new Bomb(error);
+      return;
+    case 'current':
+      throw error;
+    case 'new':
+    case 'dead':
+      return;
+    default:
+      absurd(t._status);
+  }
 }
 
 /** Raise `error` in the innermost watchdog at its next resume. Caller: death path. */

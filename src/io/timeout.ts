@@ -1,11 +1,11 @@
 import { StacklessError, UsageError } from '../core/errors.js';
 import type { Trap } from '../core/frame.js';
-import { GenOp, launch, type Op } from '../core/op.js';
+import { adopt, GenOp, launch, type Op } from '../core/op.js';
 import { sched } from '../core/scheduler.js';
 import type { Tasklet } from '../core/tasklet.js';
 import { getClock, type TimerHandle } from './clock.js';
 import { timeoutArmed } from './hub.js';
-import { interrupt } from './interrupt.js';
+import { throwPending } from '../core/park.js';
 
 /**
  * A scoped timeout, gevent.Timeout style. `new Timeout(ms).start()` arms a timer for the
@@ -91,7 +91,7 @@ export class Timeout extends StacklessError {
     const t = this.target!;
     this.status = 'fired';
     this.target = null;
-    interrupt(t, this.raise);
+    throwPending(t, this.raise);
   }
 }
 
@@ -137,14 +137,6 @@ export function withTimeout<T, D>(
       }
     }),
   );
-}
-
-/**
- * An operation passed as an argument (`withTimeout(ms, sock.recv())`) was created just
- * before us: it is not a forgotten yield*, we perform it. Caller: withTimeout, Timeout.run.
- */
-export function adopt(x: unknown): void {
-  if (sched.unstarted !== null && sched.unstarted === x) sched.unstarted = null;
 }
 
 function iter<T>(x: Iterator<Trap, T, unknown> | (() => Iterator<Trap, T, unknown>)): Iterable<Trap, T, unknown> {

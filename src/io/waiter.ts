@@ -1,8 +1,6 @@
 import { Bomb } from '../core/bomb.js';
 import { InternalError } from '../core/errors.js';
 import { park, unpark } from '../core/park.js';
-import { unlink } from '../core/ring.js';
-import { checkSwitchTrap } from '../core/park.js';
 import { sched } from '../core/scheduler.js';
 import type { Tasklet } from '../core/tasklet.js';
 import type { Waitable } from '../core/waitable.js';
@@ -70,22 +68,12 @@ export class Waiter implements Waitable {
 
   /**
    * Park the current tasklet and return to the event loop even though other tasklets are
-   * runnable (they keep their ring positions and run after the loop's turn).
-   *
-   * This writes core-internal state the same way park() does, minus the switch: the
-   * tasklet leaves the ring and stays `sched.current` with status 'blocked', so the
-   * trampoline sees a current tasklet that is not 'current', enters 'idle' and returns; the
-   * hub restarts it with resumeFromIdle(). Requires: an external waiter, other tasklets
-   * runnable, main running as a generator (main()/runMainAsync). Proposed core seam:
-   * `park(t, w, { returnToLoop: true })`. Caller: hub.ts (nextTurn) only.
+   * runnable (they keep their ring positions and run after the loop's turn). Requires: an
+   * external waiter, main running under main()/runMainAsync. Caller: hub.ts (nextTurn) only.
    */
   parkCurrentAndReturnToLoop(): void {
     const t = sched.current;
-    checkSwitchTrap();
-    unlink(t);
-    t._status = 'blocked';
-    t._waitingOn = this;
-    sched.externalWaits++;
+    park(t, this, { returnToLoop: true });
     this.begin(t, null, null);
   }
 

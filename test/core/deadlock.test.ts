@@ -17,6 +17,7 @@ import {
   Tasklet,
 } from 'stackless';
 import { useCleanScheduler } from '../support/harness.js';
+import { Gate } from '../support/gate.js';
 
 class ZeroDivisionError extends Error {}
 class UserWarning extends Error {}
@@ -303,5 +304,21 @@ describe('Stackless defects we do not reproduce (spec §16)', () => {
     });
     assert.throws(() => ch.receive(), /scheduleRemove/);
     run();
+  });
+
+  it('main waiting on a non-channel primitive when the last tasklet ends gets a Deadlock naming the wait', () => {
+    const gate = new Gate<number>({ external: false });
+    const err = runMain(function* () {
+      new Tasklet(function* () {}).setup();
+      try {
+        yield* gate.wait();
+      } catch (e) {
+        return e;
+      }
+      return null;
+    });
+    assert.ok(err instanceof DeadlockError);
+    assert.match((err as Error).message, /^Deadlock: the last runnable tasklet ended while the main tasklet waits \(waiting on a test gate\)/);
+    assert.equal(gate.waiters.length, 0);
   });
 });

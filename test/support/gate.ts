@@ -15,7 +15,11 @@ import { resumeFromIdle } from '../../src/core/main.js';
 import type { Waitable } from '../../src/core/waitable.js';
 
 export class Gate<T> implements Waitable {
-  readonly external = true;
+  /** External by default (stands for I/O); `new Gate({ external: false })` for an internal primitive. */
+  readonly external: boolean;
+  constructor(options?: { external?: boolean }) {
+    this.external = options?.external ?? true;
+  }
   /** Writer: GateOp.start, open(), cancelWait(). */
   readonly waiters: Tasklet[] = [];
 
