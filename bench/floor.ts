@@ -9,6 +9,7 @@
  * receivers (balance < 0); a waiting sender's value is in its `value` slot.
  */
 import type { DeepMode, System } from './workloads.js';
+import { SYSTEM_INFO } from './systems/info.js';
 
 const PARK = 1; // yielded by an operation that blocked: do not requeue
 const YIELD = 2; // yielded by schedule(): requeue at the tail
@@ -104,12 +105,7 @@ function* nested(depth: number, bottom: () => Generator<number, number, unknown>
 }
 
 export const system: System = {
-  label: 'floor (raw generators)',
-  note: 'hand-written round-robin queue + rendezvous channel, bench/floor.ts; its operations are generator functions, so every send/receive allocates a generator (what a minimal version does), which costs it GC time on the 10,000-task ring',
-  unsupported: {
-    'deep-call': 'no frame-stack call(); see the nested yield* row',
-    'max-depth-call': 'no frame-stack call()',
-  },
+  ...SYSTEM_INFO['floor'],
   pingPong(n) {
     const a = new FloorChannel<number>();
     const b = new FloorChannel<number>();

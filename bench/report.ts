@@ -10,11 +10,11 @@ import { lineChartSvg, type Series } from './chart.js';
 import { cpuPerOp, medianOf, wallPerOp, type Outcome } from './outcome.js';
 import { DEPTHS, HUGE_N, parkedCapNote, PARKED_NS, type Options } from './plan.js';
 import type { Params } from './spec.js';
-import { PEER_IDS, type System, type SystemId, type WorkloadName } from './workloads.js';
+import { PEER_IDS, type SystemId, type SystemInfo, type WorkloadName } from './workloads.js';
 
 export interface ReportInput {
   outcomes: readonly Outcome[];
-  systems: ReadonlyMap<SystemId, System>;
+  systems: ReadonlyMap<SystemId, SystemInfo>;
   opts: Options;
   started: Date;
   elapsedS: number;

@@ -6,24 +6,24 @@
  * (docs/benchmarks.md + docs/benchmarks-memory.svg; with --quick: bench/.results/quick/).
  * Raw results go to bench/.results/<date>.json.
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadSystem } from './load-system.js';
+import { SYSTEM_INFO } from './systems/info.js';
 import type { Outcome } from './outcome.js';
 import { buildPlan, type Measurement, type Options } from './plan.js';
 import { writeReport } from './report.js';
 import type { ChildResult } from './spec.js';
-import { SYSTEM_IDS, type System, type SystemId, type WorkloadName } from './workloads.js';
+import { SYSTEM_IDS, type SystemId, type SystemInfo, type WorkloadName } from './workloads.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 
-type RunOptions = Options & { outDir: string | null; tsx: boolean; report: string | null };
+type RunOptions = Options & { outDir: string | null; tsx: boolean; report: string | null; at: string | null };
 
 function parseArgs(argv: readonly string[]): RunOptions {
-  const o: RunOptions = { quick: false, huge: false, runs: 5, only: null, systems: SYSTEM_IDS, outDir: null, tsx: false, report: null };
+  const o: RunOptions = { quick: false, huge: false, runs: 5, only: null, systems: SYSTEM_IDS, outDir: null, tsx: false, report: null, at: null };
   let runsGiven = false;
   for (const a of argv) {
     const [k, v] = a.split('=', 2) as [string, string | undefined];
@@ -40,7 +40,8 @@ function parseArgs(argv: readonly string[]): RunOptions {
     } else if (k === '--out' && v !== undefined) o.outDir = v;
     else if (k === '--tsx') o.tsx = true;
     else if (k === '--report' && v !== undefined) o.report = v;
-    else throw new Error(`unknown option ${a}. Options: --quick --huge --runs=N --only=w1,w2 --systems=s1,s2 --out=DIR --tsx --report=RAW.json`);
+    else if (k === '--at' && v !== undefined) o.at = v;
+    else throw new Error(`unknown option ${a}. Options: --quick --huge --runs=N --only=w1,w2 --systems=s1,s2 --out=DIR --tsx --report=RAW.json --at=GIT_REV`);
   }
   if (o.quick && !runsGiven) o.runs = 2;
   return o;
@@ -58,10 +59,14 @@ interface ChildRun {
  */
 let childEntry: string[] = ['--conditions=source', '--import', 'tsx', join(here, 'child.ts')];
 
-/** Caller: main(), once. Compiles child.ts and everything it imports except the peers. */
-async function buildChildren(outdir: string): Promise<void> {
+/**
+ * Caller: main(), once. Compiles child.ts and everything it imports except the peers.
+ * `srcIndex` replaces `'stackless'` (src/index.ts of another tree, for --at).
+ */
+async function buildChildren(outdir: string, srcIndex: string | null): Promise<void> {
   const esbuild = await import('esbuild');
   await esbuild.build({
+    ...(srcIndex === null ? {} : { alias: { stackless: srcIndex } }),
     entryPoints: [join(here, 'child.ts')],
     bundle: true,
     splitting: true,
@@ -111,6 +116,31 @@ function describe(r: ChildResult, m: Measurement): string {
   return `${(r.wallNs / r.ops).toFixed(1)} ns/op wall, ${(r.cpuNs / r.ops).toFixed(1)} ns/op cpu`;
 }
 
+/**
+ * Which src/ the children measure: the working tree (default), or with --at=REV the
+ * committed tree at REV (extracted with git archive), so a run is not broken by someone's
+ * half-finished edit. Caller: main().
+ */
+function runtimeSource(o: RunOptions, resultsDir: string): { srcIndex: string | null; description: string } {
+  const git = (...args: string[]): string => {
+    const r = spawnSync('git', args, { cwd: root, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr}`);
+    return r.stdout.trim();
+  };
+  if (o.at === null) {
+    const head = git('rev-parse', '--short', 'HEAD');
+    const dirty = git('status', '--porcelain', '--', 'src').length > 0;
+    return { srcIndex: null, description: `src/ of the working tree (HEAD ${head}${dirty ? ', with uncommitted changes' : ''})` };
+  }
+  const rev = git('rev-parse', '--short', o.at);
+  const dir = join(resultsDir, `tree-${rev}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const tar = spawnSync('sh', ['-c', `git archive ${rev} src package.json | tar -x -C '${dir}'`], { cwd: root, encoding: 'utf8' });
+  if (tar.status !== 0) throw new Error(`git archive ${rev} failed: ${tar.stderr}`);
+  return { srcIndex: join(dir, 'src', 'index.ts'), description: `src/ as committed at ${rev} (--at=${o.at})` };
+}
+
 /** The command line that reproduces a run with these options (for the report). */
 function commandFor(o: Options): string {
   const a: string[] = [];
@@ -119,6 +149,7 @@ function commandFor(o: Options): string {
   if (o.runs !== (o.quick ? 2 : 5)) a.push(`--runs=${o.runs}`);
   if (o.only !== null) a.push(`--only=${o.only.join(',')}`);
   if (o.systems.length !== SYSTEM_IDS.length) a.push(`--systems=${o.systems.join(',')}`);
+  if ((o as Partial<RunOptions>).at != null) a.push(`--at=${(o as RunOptions).at}`);
   return `npm run bench${a.length > 0 ? ` -- ${a.join(' ')}` : ''}`;
 }
 
@@ -133,8 +164,7 @@ interface RawResults {
 /** --report=RAW.json: write the report again from a raw results file, measuring nothing. */
 async function reportOnly(file: string, outDirOpt: string | null): Promise<void> {
   const raw = JSON.parse(readFileSync(file, 'utf8')) as RawResults;
-  const systems = new Map<SystemId, System>();
-  for (const id of raw.opts.systems) systems.set(id, await loadSystem(id));
+  const systems = new Map<SystemId, SystemInfo>(raw.opts.systems.map((id) => [id, SYSTEM_INFO[id]]));
   const outDir = outDirOpt ?? (raw.opts.quick ? join(root, 'bench', '.results', 'quick') : join(root, 'docs'));
   mkdirSync(outDir, { recursive: true });
   const files = writeReport({
@@ -157,11 +187,12 @@ const BUNDLE_MODE =
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   if (opts.report !== null) return reportOnly(opts.report, opts.outDir);
-  const systems = new Map<SystemId, System>();
-  for (const id of opts.systems) systems.set(id, await loadSystem(id));
+  const systems = new Map<SystemId, SystemInfo>(opts.systems.map((id) => [id, SYSTEM_INFO[id]]));
   const plan = buildPlan(opts);
   const resultsDir = join(root, 'bench', '.results');
-  if (!opts.tsx) await buildChildren(join(resultsDir, 'build'));
+  const runtime = runtimeSource(opts, resultsDir);
+  if (opts.tsx && opts.at !== null) throw new Error('--at needs the bundled children (drop --tsx)');
+  if (!opts.tsx) await buildChildren(join(resultsDir, 'build'), runtime.srcIndex);
   const started = new Date();
   const t0 = Date.now();
   process.stdout.write(
@@ -190,7 +221,7 @@ async function main(): Promise<void> {
   const elapsedS = (Date.now() - t0) / 1000;
   mkdirSync(resultsDir, { recursive: true });
   const rawPath = join(resultsDir, `${started.toISOString().replace(/[:.]/g, '-')}.json`);
-  const childMode = opts.tsx ? TSX_MODE : BUNDLE_MODE;
+  const childMode = `${opts.tsx ? TSX_MODE : BUNDLE_MODE}; runtime: ${runtime.description}`;
   writeFileSync(rawPath, JSON.stringify({ started, opts, elapsedS, outcomes, childMode }, null, 1));
   const outDir = opts.outDir ?? (opts.quick ? join(resultsDir, 'quick') : join(root, 'docs'));
   mkdirSync(outDir, { recursive: true });

@@ -11,13 +11,16 @@ export type Awaitable<T> = T | Promise<T>;
 /** How a deep frame stack is built: the runtime's `call()` frame stack, or nested `yield*`. */
 export type DeepMode = 'call' | 'yield*';
 
-export interface System {
+export interface SystemInfo {
   /** Display name in the report. */
   readonly label: string;
   /** Which queue/channel flavour the system uses, shown under the tables. */
   readonly note: string;
   /** Workloads this system cannot run, with the reason shown as "n/a (reason)". */
   readonly unsupported: Partial<Record<WorkloadName, string>>;
+}
+
+export interface System extends SystemInfo {
 
   /** Two tasks, two unbuffered channels, `roundTrips` round trips. Returns the sum received. */
   pingPong?(roundTrips: number): Awaitable<number>;

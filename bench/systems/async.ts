@@ -5,6 +5,7 @@
  */
 import type { System } from '../workloads.js';
 import { PromiseChannel } from './promise-channel.js';
+import { SYSTEM_INFO } from './info.js';
 
 async function nested(depth: number, bottom: () => Promise<number>): Promise<number> {
   return depth <= 1 ? bottom() : nested(depth - 1, bottom);
@@ -17,12 +18,7 @@ void nested;
 const keep: unknown[] = [];
 
 export const system: System = {
-  label: 'async/await',
-  note: 'async functions + promise rendezvous channel (bench/systems/promise-channel.ts)',
-  unsupported: {
-    'deep-call': 'no call(); async recursion is in the nested row',
-    'max-depth-call': 'no call()',
-  },
+  ...SYSTEM_INFO['async'],
   async pingPong(n) {
     const a = new PromiseChannel<number>();
     const b = new PromiseChannel<number>();

@@ -6,6 +6,7 @@
 import co from 'co';
 import type { System } from '../workloads.js';
 import { PromiseChannel } from './promise-channel.js';
+import { SYSTEM_INFO } from './info.js';
 
 const RESOLVED = Promise.resolve();
 const keep: unknown[] = [];
@@ -15,12 +16,7 @@ function* nested(depth: number, bottom: () => Generator<unknown, number, unknown
 }
 
 export const system: System = {
-  label: 'co 4.6',
-  note: 'co generators yielding promises + promise rendezvous channel',
-  unsupported: {
-    'deep-call': 'no frame-stack call(); nested yield* row instead',
-    'max-depth-call': 'no frame-stack call()',
-  },
+  ...SYSTEM_INFO['co'],
   async pingPong(n) {
     const a = new PromiseChannel<number>();
     const b = new PromiseChannel<number>();

@@ -8,6 +8,7 @@
  */
 import { Effect, Fiber, Queue } from 'effect';
 import type { System } from '../workloads.js';
+import { SYSTEM_INFO } from './info.js';
 
 const keep: unknown[] = [];
 
@@ -17,12 +18,7 @@ const nested = (depth: number, bottom: Effect.Effect<number>): Effect.Effect<num
   });
 
 export const system: System = {
-  label: 'Effect 4.1',
-  note: 'fibers + Queue.bounded(0) (rendezvous-like: offer waits for a taker); ring: Queue.bounded(1), because a bounded(0) ring of >= 2,000 fibers hangs in Effect 4.1.0; yield = Effect.yieldNow',
-  unsupported: {
-    'deep-call': 'no frame-stack call(); nested Effect.gen row instead',
-    'max-depth-call': 'no frame-stack call()',
-  },
+  ...SYSTEM_INFO['effect'],
   pingPong(n) {
     return Effect.runPromise(
       Effect.gen(function* () {

@@ -5,6 +5,7 @@
  */
 import { createQueue, run, sleep, spawn, type Operation, type Task } from 'effection';
 import type { System } from '../workloads.js';
+import { SYSTEM_INFO } from './info.js';
 
 const keep: unknown[] = [];
 
@@ -19,14 +20,7 @@ function* take<T>(q: { next(): Operation<IteratorResult<T, void>> }): Operation<
 }
 
 export const system: System = {
-  label: 'Effection 4.1',
-  note: 'spawn + createQueue (unbounded; no rendezvous channel exists)',
-  unsupported: {
-    schedule: 'no cooperative yield operation (only sleep(), a timer)',
-    'deep-call': 'no frame-stack call(); nested yield* row instead',
-    'deep-yield': 'no cooperative yield to resume at the bottom',
-    'max-depth-call': 'no frame-stack call()',
-  },
+  ...SYSTEM_INFO['effection'],
   async pingPong(n) {
     return run(function* () {
       const a = createQueue<number, void>();

@@ -6,6 +6,7 @@
  */
 import csp, { type Chan } from 'js-csp';
 import type { System } from '../workloads.js';
+import { SYSTEM_INFO } from './info.js';
 
 const keep: unknown[] = [];
 
@@ -24,12 +25,7 @@ function* nested(depth: number, bottom: () => Generator<unknown, number, unknown
 }
 
 export const system: System = {
-  label: 'js-csp 1.0.1',
-  note: 'go processes + chan() (unbuffered); parked: 1,000 takers per channel (1,024 limit)',
-  unsupported: {
-    'deep-call': 'no frame-stack call(); nested yield* row instead',
-    'max-depth-call': 'no frame-stack call()',
-  },
+  ...SYSTEM_INFO['js-csp'],
   async pingPong(n) {
     const a = csp.chan();
     const b = csp.chan();

@@ -5,6 +5,7 @@
  */
 import { call, Channel, run, runMain, schedule, Tasklet, type Trap } from 'stackless';
 import type { DeepMode, System } from '../workloads.js';
+import { SYSTEM_INFO } from './info.js';
 
 type Gen<R> = Generator<Trap, R, unknown>;
 
@@ -22,9 +23,7 @@ function descend(mode: DeepMode, depth: number, bottom: () => Gen<number>): Gen<
 const keep: unknown[] = [];
 
 export const system: System = {
-  label: 'stackless',
-  note: 'Channel (rendezvous, preference -1), plain-script main calling run()',
-  unsupported: {},
+  ...SYSTEM_INFO['stackless'],
   pingPong(n) {
     const a = new Channel<number>();
     const b = new Channel<number>();
