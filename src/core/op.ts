@@ -117,6 +117,16 @@ export abstract class Op<T> implements Iterator<Trap, T, unknown> {
   /** Perform the operation for sched.current. Return the result, or SUSPEND after switching. */
   protected abstract start(): T | typeof SUSPEND;
 
+  /**
+   * @internal How this operation finishes when its suspended tasklet is resumed: 'value'
+   * (it returns the tasklet's tempval), 'void' (it returns nothing), or null when it cannot
+   * be resumed anywhere else (it runs a native generator or holds a resource). Caller: the
+   * pickler, for an operation a restorable frame is suspended in.
+   */
+  get _resumeKind(): 'value' | 'void' | null {
+    return 'value';
+  }
+
   /** Finish after being switched back to; `v` is the tasklet's tempval. */
   protected resume(v: unknown): T | typeof SUSPEND {
     return v as T;
@@ -200,6 +210,9 @@ export class GenOp<T> extends Op<T> {
   }
   protected start(): never {
     throw new Error('unreachable');
+  }
+  override get _resumeKind(): null {
+    return null;
   }
   toString(): string {
     return this.label;

@@ -40,11 +40,21 @@ export function taskletState(t: Tasklet): TaskletState {
 }
 
 /**
- * Build a tasklet from a snapshot. A 'blocked' snapshot is returned paused: put it in its
- * channel with `restoreChannelQueue`. Scheduled tasklets come back paused (insert() them).
+ * Build a tasklet from a snapshot, or fill `into` (a fresh tasklet made earlier, e.g. so that
+ * references to it from its own frames could resolve while they were read). A 'blocked'
+ * snapshot is returned paused: put it in its channel with `restoreChannel`. Scheduled
+ * tasklets come back paused (insert() them).
  */
-export function restoreTasklet(st: TaskletState): Tasklet {
-  const t = new Tasklet(null, undefined, st.name === null ? undefined : { name: st.name });
+export function restoreTasklet(st: TaskletState, into?: Tasklet): Tasklet {
+  let t: Tasklet;
+  if (into === undefined) {
+    t = new Tasklet(null, undefined, st.name === null ? undefined : { name: st.name });
+  } else {
+    t = into;
+    if (t._status !== 'new' || t._frame !== null || t._entry !== null)
+      throw new InternalError(`restoreTasklet: ${t} is not a fresh tasklet`);
+    if (st.name !== null) t._label = st.name;
+  }
   if (st.status === 'new' || st.status === 'dead') {
     t._status = st.status;
     t._tempval = st.status === 'new' ? st.tempval : undefined;

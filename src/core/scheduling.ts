@@ -130,6 +130,9 @@ class RunOp extends Op<Tasklet | undefined> {
   protected override resumeThrow(): void {
     this.popWatchdogs();
   }
+  override get _resumeKind(): 'void' {
+    return 'void';
+  }
   /** On wake-up the caller pops itself and any deeper watchdogs (made runnable again). */
   private popWatchdogs(): void {
     const w = sched.watchdogs;

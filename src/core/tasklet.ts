@@ -362,6 +362,9 @@ class ThrowOp extends Op<void> {
   protected override resume(v: unknown): void {
     void v;
   }
+  override get _resumeKind(): 'void' {
+    return 'void';
+  }
   toString(): string {
     return `${this.target}.${this.isKill ? 'kill' : 'throw'}()`;
   }

@@ -1,7 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { Channel } from '../core/channel.js';
-import * as coreOps from '../core/op.js';
-import { Op } from '../core/op.js';
+import { Op, RESUME_ITER } from '../core/op.js';
 import { channelState, taskletState } from '../core/restore.js';
 import { sched } from '../core/scheduler.js';
 import { Tasklet } from '../core/tasklet.js';
@@ -41,12 +40,6 @@ class HoleRun {
 }
 
 const objectProto = Object.prototype;
-/**
- * The core's shared iterator that finishes a switched-away operation with the tasklet's
- * tempval (`yield*` over a hot channel/schedule operation leaves it as the frame's delegate).
- * Looked up by name so this layer keeps working while core introduces it.
- */
-const RESUME_ITER: unknown = (coreOps as Record<string, unknown>).RESUME_ITER ?? null;
 const arrayProto = Array.prototype;
 const hasOwn = Object.prototype.hasOwnProperty;
 
@@ -210,7 +203,7 @@ export class Encoder {
     }
     const proto = Object.getPrototypeOf(o) as object | null;
     if (proto === objectProto || proto === null) {
-      if (o === RESUME_ITER && RESUME_ITER !== null) {
+      if (o === RESUME_ITER) {
         this.ids.set(o, this.nextId++);
         this.w.byte(Tag.OPERATION);
         return this.w.byte(OP_RESUME_VALUE);

@@ -1,5 +1,5 @@
 import type { Channel } from '../core/channel.js';
-import { InternalError } from '../core/errors.js';
+import { restoreTasklet } from '../core/restore.js';
 import type { Frame } from '../core/frame.js';
 import type { Tasklet } from '../core/tasklet.js';
 
@@ -16,35 +16,11 @@ export interface TaskletFill {
 }
 
 /**
- * Give a tasklet shell (made by `restoreTasklet` with status 'new', so that references to it
- * from its own frames resolve while it is being read) its restored state. This is
- * `restoreTasklet`'s logic applied to an existing object: alive tasklets come back paused (a
- * blocked one is linked into its channel afterwards by `restoreChannel`). Core needs a
- * `restoreTasklet(st, into)` seam to make this unnecessary (see src/pickle/README.md).
- * Caller: the decoder, after the whole graph is built.
+ * Give a tasklet shell (made with status 'new', so that references to it from its own frames
+ * resolve while it is being read) its restored state through core's restore seam: alive
+ * tasklets come back paused (a blocked one is linked into its channel afterwards by
+ * `restoreChannel`). Caller: the decoder, after the whole graph is built.
  */
 export function fillTasklet(t: Tasklet, st: TaskletFill): void {
-  if (t._status !== 'new' || t._frame !== null) throw new InternalError('fillTasklet needs a fresh shell');
-  if (st.name !== null) t.name = st.name;
-  if (st.status === 'new') {
-    t._tempval = st.tempval;
-    return;
-  }
-  if (st.status === 'dead') {
-    t._status = 'dead';
-    t._tempval = undefined;
-    return;
-  }
-  if (st.frames.length > 0) {
-    t._frame = st.frames[st.frames.length - 1]!;
-    t._stack = st.frames.length > 1 ? st.frames.slice(0, -1) : null;
-  } else if (st.entry !== null) {
-    t._entry = { fn: st.entry.fn, args: [...st.entry.args] };
-  } else {
-    throw new InternalError('fillTasklet: an alive tasklet needs frames or an entry');
-  }
-  t._tempval = st.tempval;
-  t.setAtomic(st.atomic);
-  t.blockTrap = st.blockTrap;
-  t._status = 'paused';
+  restoreTasklet(st, t);
 }
