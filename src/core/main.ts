@@ -78,6 +78,17 @@ export function canWaitForIo(): boolean {
 }
 
 /**
+ * Restart the scheduler from an event-loop callback (a socket's data, a timer) that made
+ * tasklets runnable. If a wake hook is installed (the I/O hub), it was already told when the
+ * tasklet was appended and schedules the restart itself; otherwise the trampoline resumes
+ * here, synchronously. Caller: higher layers' event-loop callbacks, as their last step.
+ */
+export function wakeFromEventLoop(): void {
+  const s = sched;
+  if (s.mode === 'idle' && s.wakeHook === null && s.head !== null) resumeFromIdle();
+}
+
+/**
  * Restart the trampoline after the scheduler went idle and some tasklet became runnable.
  * Caller: higher layers (the I/O hub) after unparking tasklets from an event-loop callback.
  */
