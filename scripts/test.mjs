@@ -20,7 +20,7 @@ const only = process.argv.slice(2);
 const files = only.length > 0 ? only : find('test');
 const r = spawnSync(
   process.execPath,
-  ['--conditions=source', '--import', 'tsx', '--test', '--test-reporter=spec', ...files],
+  ['--conditions=source', '--import', 'tsx', '--test', '--test-reporter=spec', '--test-timeout=120000', ...files],
   { stdio: 'inherit' },
 );
 process.exit(r.status ?? 1);
