@@ -1,0 +1,43 @@
+/**
+ * The public surface of every layer is a whitelist: adding or removing an exported name is a
+ * deliberate API change that must update this file (and the docs). The core's list is pinned
+ * in test/core/exports.test.ts.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+const SURFACE: Record<string, string[]> = {
+  'stackless/io': [
+    'AsyncResult', 'BoundedSemaphore', 'ConcurrentReadError', 'ConnectionRefusedError', 'ConnectionResetError',
+    'Event', 'Future', 'Group', 'IoError', 'Job', 'LimitExceededError', 'Lock', 'Pool', 'Process', 'Queue',
+    'QueueEmptyError', 'QueueFullError', 'Semaphore', 'Server', 'Socket', 'SocketClosedError', 'StreamReader',
+    'StreamWriter', 'SyncUsageError', 'Timeout', 'TimeoutError', 'VirtualClock', 'WriteAfterShutdownError',
+    'advanceClock', 'checkHubInvariants', 'connect', 'connectTls', 'exec', 'formatTasklets', 'fs', 'getClock',
+    'getHubTasklet', 'ioStats', 'listen', 'listenTls', 'lookup', 'main', 'nextTurn', 'reader', 'realClock',
+    'setClock', 'setLoopBudget', 'sleep', 'spawn', 'spawnNamed', 'spawnProcess', 'startStallDetector', 'tasklets',
+    'useVirtualClock', 'wait', 'withTimeout', 'writer',
+  ],
+  'stackless/http': [
+    'BodyTooLargeError', 'ChunkedDecoder', 'ClientGoneError', 'DEFAULT_HEAD_LIMITS', 'DEFAULT_LIMITS',
+    'HttpParseError', 'HttpRequest', 'HttpResponse', 'HttpServer', 'HttpTimeoutError', 'HttpUsageError',
+    'InvalidHeaderError', 'LAST_CHUNK', 'RequestHead', 'checkHeader', 'chunkHeader', 'fetchHandler', 'headerPairs',
+    'listen', 'parseRequestHead', 'reasonPhrase', 'serializeHeaders', 'statusLine',
+  ],
+  'stackless/pickle': ['FORMAT_VERSION', 'PickleError', 'REDUCE', 'REVIVE', 'pickle', 'registerClass', 'registerFunction', 'unpickle'],
+  // The compiler's entry is also the runtime ABI that generated code imports (frame base,
+  // iterators, jump/ret/fin/del helpers); its contract with the pickler is src/compiler/contract.ts.
+  'stackless/compiler': [
+    'ArrayIter', 'CLOSURE_DATA', 'CollectionIter', 'CompileError', 'FRAME_DATA', 'Frame', 'KeysIter', 'ProtocolIter',
+    'StringIter', 'budget', 'closeLoop', 'closure', 'closureInfo', 'compile', 'compiledFunctions', 'copyScope', 'del',
+    'fin', 'iter', 'jump', 'keys', 'ret', 'tryStart', 'unit',
+  ],
+};
+
+describe('public surface of every layer', () => {
+  for (const [entry, names] of Object.entries(SURFACE)) {
+    it(`${entry} exports exactly its whitelist`, async () => {
+      const mod = (await import(entry)) as Record<string, unknown>;
+      assert.deepEqual(Object.keys(mod).sort(), [...names].sort());
+    });
+  }
+});
