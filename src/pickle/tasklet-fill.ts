@@ -1,17 +1,9 @@
 import type { Channel } from '../core/channel.js';
-import { restoreTasklet } from '../core/restore.js';
-import type { Frame } from '../core/frame.js';
+import { restoreTasklet, type TaskletState } from '../core/restore.js';
 import type { Tasklet } from '../core/tasklet.js';
 
-/** What unpickle() knows about a tasklet once its contents are built. */
-export interface TaskletFill {
-  readonly status: 'new' | 'paused' | 'blocked' | 'dead';
-  readonly frames: readonly Frame[];
-  readonly tempval: unknown;
-  readonly entry: { readonly fn: (...a: never[]) => unknown; readonly args: readonly unknown[] } | null;
-  readonly atomic: boolean;
-  readonly blockTrap: boolean;
-  readonly name: string | null;
+/** What unpickle() knows about a tasklet once its contents are built: core's snapshot plus its channel. */
+export interface TaskletFill extends TaskletState {
   readonly channel: Channel<unknown> | null;
 }
 
