@@ -178,11 +178,12 @@ export const system: System = {
     runAll();
     return total;
   },
-  deepResume(mode: DeepMode, depth, resumes) {
+  deepResume(mode: DeepMode, depth, resumes, atBottom) {
     if (mode !== 'yield*') throw new Error('floor has no call()');
     let done = 0;
     spawn(function* () {
       yield* nested(depth, function* () {
+        atBottom();
         for (let k = 0; k < resumes; k++) {
           yield* schedule();
           done++;

@@ -98,7 +98,7 @@ export function buildPlan(o: Options): Measurement[] {
       for (const depth of DEPTHS) {
         // Nested yield* resumes cost O(depth): fewer resumes at depth keeps each run short.
         const resumes = mode === 'deep-call' ? div(200_000, s, 100) : div(Math.min(200_000, 20_000_000 / depth), s, 100);
-        add(mode, s, { depth, resumes });
+        add(mode, s, { depth, resumes }, { nodeFlags: ['--expose-gc'] });
       }
     }
   }

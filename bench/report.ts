@@ -235,7 +235,7 @@ export function writeReport(inp: ReportInput): string[] {
   out();
   out('## Deep call: ns per resume round at the bottom of a depth-D stack (wall / CPU)');
   out();
-  out('A task recurses to depth D, then does `schedule()`-style yields against a shallow partner; one round = one resume of the deep task + one of the partner. `call()` = the runtime frame stack; nested = plain `yield*` (or the system\'s own nesting: nested `await`, nested `Effect.gen`).');
+  out('A task recurses to depth D, then does `schedule()`-style yields against a shallow partner; one round = one resume of the deep task + one of the partner. Timed from the bottom of the stack, after a gc(). `call()` = the runtime frame stack; nested = plain `yield*` (or the system\'s own nesting: nested `await`, nested `Effect.gen`).');
   out();
   out(`| system, mode | ${DEPTHS.map((d) => `D = ${n(d)}`).join(' | ')} | D = 10,000 / D = 1 (CPU) |`);
   out(`| --- | ${DEPTHS.map(() => '---:').join(' | ')} | ---: |`);

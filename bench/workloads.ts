@@ -33,10 +33,11 @@ export interface System extends SystemInfo {
   /** `tasks` tasks each calling the cooperative yield `each` times. Returns the total yields. */
   schedule?(tasks: number, each: number): Awaitable<number>;
   /**
-   * A task recurses to `depth` (mode `call` or plain `yield*`), then at the bottom does
-   * `resumes` round-robin yields against a shallow partner. Returns the resumes done.
+   * A task recurses to `depth` (mode `call` or plain `yield*`), calls `atBottom()` (the timed
+   * region starts there: building the stack is not a resume), then does `resumes`
+   * round-robin yields against a shallow partner. Returns the resumes done.
    */
-  deepResume?(mode: DeepMode, depth: number, resumes: number): Awaitable<number>;
+  deepResume?(mode: DeepMode, depth: number, resumes: number, atBottom: () => void): Awaitable<number>;
   /** Recurse to `depth` and return back up. Resolves true when it completed, false on overflow. */
   reachDepth?(mode: DeepMode, depth: number): Awaitable<boolean>;
 }

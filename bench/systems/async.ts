@@ -93,10 +93,11 @@ export const system: System = {
     await Promise.all(ps);
     return total;
   },
-  async deepResume(mode, depth, resumes) {
+  async deepResume(mode, depth, resumes, atBottom) {
     if (mode !== 'yield*') throw new Error('no call()');
     let done = 0;
     const deep = nestedAwait(depth, async () => {
+      atBottom();
       for (let k = 0; k < resumes; k++) {
         await null;
         done++;

@@ -97,12 +97,13 @@ export const system: System = {
     await Promise.all(ps);
     return total;
   },
-  async deepResume(mode, depth, resumes) {
+  async deepResume(mode, depth, resumes, atBottom) {
     if (mode !== 'yield*') throw new Error('no call()');
     let done = 0;
     await Promise.all([
       co(function* () {
         yield* nested(depth, function* () {
+          atBottom();
           for (let k = 0; k < resumes; k++) {
             yield RESOLVED;
             done++;

@@ -126,10 +126,11 @@ export const system: System = {
       }),
     );
   },
-  deepResume(mode, depth, resumes) {
+  deepResume(mode, depth, resumes, atBottom) {
     if (mode !== 'yield*') throw new Error('no call()');
     let done = 0;
     const bottom = Effect.gen(function* () {
+      atBottom();
       for (let k = 0; k < resumes; k++) {
         yield* Effect.yieldNow;
         done++;

@@ -115,12 +115,13 @@ export const system: System = {
     await joinAll(procs);
     return total;
   },
-  async deepResume(mode, depth, resumes) {
+  async deepResume(mode, depth, resumes, atBottom) {
     if (mode !== 'yield*') throw new Error('no call()');
     let done = 0;
     await joinAll([
       csp.go(function* () {
         yield* nested(depth, function* () {
+          atBottom();
           for (let k = 0; k < resumes; k++) {
             yield 0;
             done++;

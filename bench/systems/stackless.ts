@@ -91,10 +91,11 @@ export const system: System = {
     run();
     return total;
   },
-  deepResume(mode, depth, resumes) {
+  deepResume(mode, depth, resumes, atBottom) {
     let done = 0;
     new Tasklet(function* () {
       yield* descend(mode, depth, function* () {
+        atBottom();
         for (let k = 0; k < resumes; k++) {
           yield* schedule();
           done++;

@@ -33,8 +33,10 @@ for (const id of SYSTEM_IDS) {
     });
     it('deep resume and depth probes work where supported', async () => {
       const s = await loadSystem(id);
-      if (await supports('deep-call')) assert.equal(await s.deepResume!('call', 50, 20), 20);
-      if (await supports('deep-yield')) assert.equal(await s.deepResume!('yield*', 50, 20), 20);
+      let bottoms = 0;
+      if (await supports('deep-call')) assert.equal(await s.deepResume!('call', 50, 20, () => bottoms++), 20);
+      if (await supports('deep-yield')) assert.equal(await s.deepResume!('yield*', 50, 20, () => bottoms++), 20);
+      assert.equal(bottoms, (await supports('deep-call') ? 1 : 0) + (await supports('deep-yield') ? 1 : 0), 'atBottom called once per run');
       assert.equal(await s.reachDepth!('yield*', 100), true);
       if (await supports('max-depth-call')) assert.equal(await s.reachDepth!('call', 20_000), true);
     });
