@@ -49,7 +49,10 @@ export function startTasklet(t: Tasklet): boolean {
   if (entry === null) throw new InternalError(`${t} is current without a function or frame`);
   let result: unknown;
   try {
-    result = (entry.fn as (...a: unknown[]) => unknown).apply(undefined, entry.args as unknown[]);
+    result =
+      typeof entry === 'function'
+        ? (entry as () => unknown)()
+        : (entry.fn as (...a: unknown[]) => unknown).apply(undefined, entry.args as unknown[]);
   } catch (e) {
     taskletEnded(t, e, true);
     return false;

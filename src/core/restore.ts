@@ -32,7 +32,7 @@ export function taskletState(t: Tasklet): TaskletState {
     status: st === 'scheduled' ? 'paused' : st === 'blocked' ? 'blocked' : st === 'new' ? 'new' : st === 'dead' ? 'dead' : 'paused',
     frames,
     tempval: t._tempval,
-    entry: t._entry,
+    entry: typeof t._entry === 'function' ? { fn: t._entry, args: [] } : t._entry,
     atomic: t.atomic,
     blockTrap: t.blockTrap,
     name: t._label,

@@ -54,8 +54,10 @@ export class Tasklet<A extends unknown[] = unknown[]> {
   _stack: Frame[] | null = null;
   /** @internal What a blocked tasklet waits on. Writer: park.ts, ring.cancelWait. */
   _waitingOn: Waitable | null = null;
-  /** @internal Function and arguments of a tasklet that has not started. Writer: bind, lifecycle. */
-  _entry: Entry | null = null;
+  /** @internal The call a tasklet that has not started makes: the bare function when it takes
+   * no arguments (the common `setup()` case: no allocation), else `{ fn, args }`.
+   * Writer: bind, setup, lifecycle, restore. */
+  _entry: Entry | TaskletFunction<never[]> | null = null;
   /** @internal ATOMIC | BLOCK_TRAP bits. Writer: setAtomic, blockTrap setter. */
   _flags = 0;
   /** @internal Optional debugging name. */
@@ -119,7 +121,7 @@ export class Tasklet<A extends unknown[] = unknown[]> {
     const fn = this._tempval;
     if (typeof fn !== 'function')
       throw new TaskletStateError('the tasklet was not bound to a function: bind(fn) first, or use new Tasklet(fn)');
-    this._entry = { fn: fn as TaskletFunction<never[]>, args };
+    this._entry = args.length === 0 ? (fn as TaskletFunction<never[]>) : { fn: fn as TaskletFunction<never[]>, args };
     this._tempval = undefined;
     append(this);
     return this;
