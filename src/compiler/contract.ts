@@ -15,14 +15,25 @@ import type { Frame } from '../core/frame.js';
  * Functions created by compiled code that close over a frame's locals (closures) carry
  * `fn[CLOSURE_DATA] = { fnId, codeHash, env }` where `env` is the frame (or scope record) they
  * capture; they are revived with `reviveClosure(env)` of the registered closure id.
+ *
+ * A compiled generator function that is a stable module-level value (a top-level function
+ * declaration, for example) carries `fn[FUNCTION_DATA] = { fnId, codeHash }` and its registry
+ * entry has `fn` set to that same function object, so an unstarted tasklet bound to it pickles
+ * by id (no `registerFunction` needed) and unpickles to the same function in the new process.
  */
 export const FRAME_DATA: unique symbol = Symbol.for('stackless.frameData') as never;
 export const CLOSURE_DATA: unique symbol = Symbol.for('stackless.closureData') as never;
+export const FUNCTION_DATA: unique symbol = Symbol.for('stackless.functionData') as never;
 
 export interface FrameData {
   readonly fnId: string;
   readonly codeHash: string;
   readonly state: Record<string, unknown>;
+}
+
+export interface FunctionData {
+  readonly fnId: string;
+  readonly codeHash: string;
 }
 
 export interface ClosureData {
@@ -42,6 +53,8 @@ export interface CompiledFunctionInfo {
   readonly codeHash: string;
   /** Present for generator functions: rebuild a suspended frame from its state. */
   reviveFrame?(state: Record<string, unknown>): CompiledFrame;
+  /** Present for module-level compiled generator functions: the function object itself (tagged with FUNCTION_DATA). */
+  fn?: (...args: never[]) => unknown;
   /** Present for closures: rebuild the function object over `env`. */
   reviveClosure?(env: object): (...args: never[]) => unknown;
 }

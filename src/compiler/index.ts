@@ -7,4 +7,4 @@ export { CompileError } from './compile-error.js';
 export { Frame, unit, ret, jump, fin, tryStart, del, type Unit, type FrameStatus } from './frame-base.js';
 export { iter, keys, closeLoop, ArrayIter, StringIter, KeysIter, CollectionIter, ProtocolIter, type LoopIter } from './iterators.js';
 export { closure, closureInfo, copyScope, budget, type ClosureInfo } from './closure.js';
-export { FRAME_DATA, CLOSURE_DATA, compiledFunctions, type FrameData, type ClosureData, type CompiledFrame } from './contract.js';
+export { FRAME_DATA, CLOSURE_DATA, FUNCTION_DATA, compiledFunctions, type FrameData, type ClosureData, type FunctionData, type CompiledFrame } from './contract.js';
