@@ -21,6 +21,8 @@ export interface WrkResult {
   /** Over repeated runs: the highest req/s and the lowest CPU per request. */
   bestReqPerSec?: number;
   minCpuUsPerReq?: number;
+  /** Over repeated runs: the request count of each run. */
+  requestCounts?: number[];
 }
 
 const LUA = fileURLToPath(new URL('./wrk-report.lua', import.meta.url));
@@ -38,15 +40,33 @@ export function ensureWrk(log: (s: string) => void): boolean {
   return false;
 }
 
-/** Run wrk for `seconds` with `conns` connections; `close` sends Connection: close (a new connection per request). */
-export function runWrk(url: string, conns: number, seconds: number, close: boolean): Promise<WrkResult> {
-  const args = ['-t1', `-c${conns}`, `-d${seconds}s`, '--timeout', '10s', '-s', LUA];
+/** How long a wrk run lasts: a fixed time, or a fixed number of requests (`capSeconds` bounds it). */
+export type WrkLength = { seconds: number } | { requests: number; capSeconds: number };
+
+/**
+ * Run wrk (one thread) with `conns` connections for `length`; `close` sends Connection:
+ * close (a new connection per request). With a request count, the Lua script stops the
+ * thread after that many responses and prints WRKSTOP; we then interrupt wrk's main thread
+ * (SIGINT ends its sleep) so it reports at once. A bare number is seconds.
+ */
+export function runWrk(url: string, conns: number, length: WrkLength | number, close: boolean): Promise<WrkResult> {
+  if (typeof length === 'number') length = { seconds: length };
+  const secs = 'seconds' in length ? length.seconds : length.capSeconds;
+  const args = ['-t1', `-c${conns}`, `-d${secs}s`, '--timeout', '10s', '-s', LUA];
   if (close) args.push('-H', 'Connection: close');
   args.push(url);
+  if ('requests' in length) args.push('--', String(length.requests));
   return new Promise((resolve, reject) => {
     const p = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    let interrupted = false;
+    p.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (!interrupted && out.includes('WRKSTOP\n')) {
+        interrupted = true;
+        p.kill('SIGINT');
+      }
+    });
     p.stderr.on('data', (d: Buffer) => (out += d.toString()));
     p.on('close', () => {
       const line = out.split('\n').find((l) => l.startsWith('WRKJSON '));

@@ -11,7 +11,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { ensureWrk, openIdleConnections, runSequential, runWrk, type WrkResult } from './clients.js';
+import { ensureWrk, openIdleConnections, runSequential, runWrk, type WrkLength, type WrkResult } from './clients.js';
 
 interface ServerSpec {
   name: string;
@@ -35,8 +35,10 @@ const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
 const only = onlyArg === undefined ? null : onlyArg.slice(7).split(',');
 const P = {
-  parallelSecs: quick ? 2 : 5,
-  keepAliveSecs: quick ? 2 : 5,
+  /** Requests per parallel / keep-alive run (the issue: 100,000); wrk stops after them. */
+  requests: quick ? 20_000 : 100_000,
+  /** Upper bound of one counted run, so that a server that stalls cannot hang the benchmark. */
+  capSecs: 120,
   sweep: quick ? [1, 100, 1000, 10000] : [1, 10, 100, 1000, 10000],
   sweepSecs: quick ? 1 : 2,
   reps: quick ? 1 : 3,
@@ -120,7 +122,7 @@ function median(rs: WrkResult[]): WrkResult {
     ...m,
     cpuUsPerReq: cpus[Math.floor(cpus.length / 2)]!,
     bestReqPerSec: sorted[sorted.length - 1]!.reqPerSec,
-    minCpuUsPerReq: cpus[0]!, errors: rs.reduce((n, r) => n + r.errors, 0), errorDetail: rs.map((r) => r.errorDetail).filter((d) => d !== '0').join('; ') || '0' };
+    minCpuUsPerReq: cpus[0]!, requestCounts: rs.map((r) => r.requests), errors: rs.reduce((n, r) => n + r.errors, 0), errorDetail: rs.map((r) => r.errorDetail).filter((d) => d !== '0').join('; ') || '0' };
 }
 
 /**
@@ -155,9 +157,9 @@ async function interleaved(
 }
 
 /** A wrk run with the server's CPU time per request (µs) measured around it. */
-async function measured(srv: Running, url: string, conns: number, secs: number, close: boolean): Promise<WrkResult> {
+async function measured(srv: Running, url: string, conns: number, length: WrkLength, close: boolean): Promise<WrkResult> {
   const c0 = await srv.cpu();
-  const r = await runWrk(url, conns, secs, close);
+  const r = await runWrk(url, conns, length, close);
   const c1 = await srv.cpu();
   r.cpuUsPerReq = r.requests > 0 ? (c1 - c0) / r.requests : 0;
   return r;
@@ -179,11 +181,12 @@ async function benchAll(specs: ServerSpec[], wrk: boolean): Promise<Row[]> {
   try {
     if (wrk) {
       for (const [row, srv] of servers) await runWrk(url(srv, '/'), 10, 1, row.spec.kind === 'raw'); // warm-up (JIT)
-      await interleaved(rows, servers, P.reps, `parallel c=100 close ${P.parallelSecs}s`, (_row, srv) => measured(srv, url(srv, '/'), 100, P.parallelSecs, true), (row, r) => (row.parallel = r));
-      await interleaved(http, servers, P.reps, `keep-alive c=100 ${P.keepAliveSecs}s`, (_row, srv) => measured(srv, url(srv, '/'), 100, P.keepAliveSecs, false), (row, r) => (row.keepAlive = r));
+      const counted: WrkLength = { requests: P.requests, capSeconds: P.capSecs };
+      await interleaved(rows, servers, P.reps, `parallel c=100 close n=${P.requests}`, (_row, srv) => measured(srv, url(srv, '/'), 100, counted, true), (row, r) => (row.parallel = r));
+      await interleaved(http, servers, P.reps, `keep-alive c=100 n=${P.requests}`, (_row, srv) => measured(srv, url(srv, '/'), 100, counted, false), (row, r) => (row.keepAlive = r));
       for (const c of P.sweep) {
         const secs = c >= 5000 ? P.sweepSecs + 6 : P.sweepSecs;
-        await interleaved(http, servers, 1, `sweep keep-alive c=${c} ${secs}s`, (_row, srv) => measured(srv, url(srv, '/'), c, secs, false), (row, r) => row.sweep.push({ conns: c, r }));
+        await interleaved(http, servers, 1, `sweep keep-alive c=${c} ${secs}s`, (_row, srv) => measured(srv, url(srv, '/'), c, { seconds: secs }, false), (row, r) => row.sweep.push({ conns: c, r }));
       }
     }
     for (const row of rows) {
@@ -217,7 +220,7 @@ async function benchAll(specs: ServerSpec[], wrk: boolean): Promise<Row[]> {
 }
 
 function fmt(r: WrkResult): string {
-  return `${r.reqPerSec.toFixed(0)} req/s, ${(r.cpuUsPerReq ?? 0).toFixed(1)} µs CPU/req, p50 ${r.p50ms.toFixed(2)} ms, p99 ${r.p99ms.toFixed(2)} ms, max ${r.maxms.toFixed(1)} ms, errors ${r.errorDetail}`;
+  return `${r.requests} requests in ${r.seconds.toFixed(2)} s: ${r.reqPerSec.toFixed(0)} req/s, ${(r.cpuUsPerReq ?? 0).toFixed(1)} µs CPU/req, p50 ${r.p50ms.toFixed(2)} ms, p99 ${r.p99ms.toFixed(2)} ms, max ${r.maxms.toFixed(1)} ms, errors ${r.errorDetail}`;
 }
 
 function cell(r: WrkResult | undefined): string {
@@ -245,8 +248,11 @@ function report(rows: Row[], wrk: boolean): string {
   );
   if (!wrk) L.push('**wrk was not available: the parallel, keep-alive and sweep runs were skipped.**', '');
   L.push('## Parallel (100 concurrent, new connection per request) and keep-alive (100 connections)', '');
+  const counts = rows.flatMap((r) => [...(r.parallel?.requestCounts ?? []), ...(r.keepAlive?.requestCounts ?? [])]);
+  const countText = counts.length === 0 ? '' : ` (requests counted by wrk in each run: ${Math.min(...counts).toLocaleString('en')} to ${Math.max(...counts).toLocaleString('en')})`;
   L.push(
-    `Duration ${P.parallelSecs} s (parallel) / ${P.keepAliveSecs} s (keep-alive), path \`/\`; each server ${P.reps} time(s), interleaved`,
+    `${P.requests.toLocaleString('en')} requests per run${countText}: wrk's thread stops itself after its ${P.requests.toLocaleString('en')}th response,`,
+    `path \`/\`; each server ${P.reps} time(s), interleaved`,
     '(the order rotates each repetition); the run with the median req/s is shown, errors are summed over all runs.',
     '',
   );
