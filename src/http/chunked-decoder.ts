@@ -37,15 +37,21 @@ function bad(message: string): never {
 }
 
 /**
- * An incremental decoder for `Transfer-Encoding: chunked` request bodies.
+ * An incremental decoder for `Transfer-Encoding: chunked` request bodies. The trailer
+ * section is validated like a header section (field names are tokens, no whitespace before
+ * the colon, no obs-fold, values without CR/LF/NUL/controls) and kept in `trailers`.
  *
  * Invariants:
  *  - `remaining > 0` iff status is 'data'; `digits` counts the hex digits of the current size.
- *  - `extBytes` <= MAX_EXT_BYTES, `trailerBytes` <= the trailer limit.
+ *  - `extBytes` <= MAX_EXT_BYTES, `trailerBytes` <= maxTrailerSize,
+ *    `trailers.length` <= 2 * maxTrailerFields.
+ *  - `line` (the trailer line read so far) is empty unless status is 'trailer-line' or 'trailer-lf'.
  *  - once 'done', decode() consumes nothing more.
  */
 export class ChunkedDecoder {
   status: ChunkedStatus = 'size';
+  /** Trailer fields received: [name, value, name, value, ...] (values OWS-trimmed). Complete once 'done'. */
+  readonly trailers: string[] = [];
   private remaining = 0;
   private size = 0;
   private digits = 0;
@@ -53,8 +59,13 @@ export class ChunkedDecoder {
   private trailerBytes = 0;
   private lineStart = true;
   private sawColon = false;
+  /** The current trailer line, across buffers (latin1). */
+  private line = '';
 
-  constructor(private readonly maxTrailerSize = 16 * 1024) {}
+  constructor(
+    private readonly maxTrailerSize = 16 * 1024,
+    private readonly maxTrailerFields = 100,
+  ) {}
 
   /**
    * Consume bytes of `buf` from `start`; append the data slices (views into `buf`) to `out`.
@@ -65,6 +76,8 @@ export class ChunkedDecoder {
   decode(buf: Buffer, start: number, out: Buffer[]): number {
     let i = start;
     const n = buf.length;
+    /** Where the part of a trailer line inside `buf` starts (-1: not in a trailer line). */
+    let lineFrom = this.status === 'trailer-line' ? start : -1;
     while (i < n) {
       const c = buf[i]!;
       switch (this.status) {
@@ -136,6 +149,7 @@ export class ChunkedDecoder {
             this.status = 'trailer-line';
             this.sawColon = false;
             this.lineStart = false;
+            lineFrom = i;
           }
           this.countTrailer();
           i++;
@@ -144,8 +158,11 @@ export class ChunkedDecoder {
           if (c === 0x0d) {
             if (!this.sawColon) bad('trailer field without colon');
             this.status = 'trailer-lf';
+            this.line += buf.toString('latin1', lineFrom, i);
+            lineFrom = -1;
           } else if (!this.sawColon) {
             if (c === 0x3a) this.sawColon = true;
+            else if (c === 0x20 || c === 0x09) bad('whitespace before colon in trailer field');
             else if (TCHAR[c] === 0) bad('invalid character in trailer field name');
           } else if (FIELD_VALUE_CHAR[c] === 0) bad('invalid character in trailer field value');
           this.countTrailer();
@@ -158,6 +175,7 @@ export class ChunkedDecoder {
             this.status = 'done';
             return i;
           }
+          this.addTrailer();
           this.status = 'trailer';
           break;
         case 'done':
@@ -166,7 +184,22 @@ export class ChunkedDecoder {
           throw new InternalError(`chunked decoder in status ${String(this.status satisfies never)}`);
       }
     }
+    if (lineFrom >= 0) this.line += buf.toString('latin1', lineFrom, n);
     return i;
+  }
+
+  /** The trailer line in `line` is complete: split it into name and OWS-trimmed value. */
+  private addTrailer(): void {
+    const line = this.line;
+    this.line = '';
+    if (this.trailers.length >= 2 * this.maxTrailerFields)
+      throw new HttpParseError(431, `more than ${this.maxTrailerFields} trailer fields`);
+    const colon = line.indexOf(':');
+    let vs = colon + 1;
+    let ve = line.length;
+    while (vs < ve && (line.charCodeAt(vs) === 0x20 || line.charCodeAt(vs) === 0x09)) vs++;
+    while (ve > vs && (line.charCodeAt(ve - 1) === 0x20 || line.charCodeAt(ve - 1) === 0x09)) ve--;
+    this.trailers.push(line.slice(0, colon), line.slice(vs, ve));
   }
 
   private countTrailer(): void {
@@ -177,7 +210,9 @@ export class ChunkedDecoder {
   checkInvariants(): void {
     if ((this.remaining > 0) !== (this.status === 'data'))
       throw new InternalError(`chunked decoder: remaining ${this.remaining} in status ${this.status}`);
-    if (this.extBytes > MAX_EXT_BYTES || this.trailerBytes > this.maxTrailerSize)
+    if (this.extBytes > MAX_EXT_BYTES || this.trailerBytes > this.maxTrailerSize || this.trailers.length > 2 * this.maxTrailerFields)
       throw new InternalError('chunked decoder: limits exceeded without an error');
+    if (this.line !== '' && this.status !== 'trailer-line' && this.status !== 'trailer-lf')
+      throw new InternalError(`chunked decoder: a partial trailer line in status ${this.status}`);
   }
 }

@@ -6,6 +6,18 @@ import { BodyTooLargeError, ClientGoneError, HttpUsageError } from './errors.js'
 import type { RequestHead } from './request-head.js';
 
 const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n';
+const NO_FIELDS: readonly string[] = Object.freeze([]);
+
+/** [name, value, ...] → a record with lower-cased names, repeated fields joined with ", ". */
+function joinFields(h: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (let i = 0; i < h.length; i += 2) {
+    const k = h[i]!.toLowerCase();
+    const prev = out[k];
+    out[k] = prev === undefined ? h[i + 1]! : `${prev}, ${h[i + 1]!}`;
+  }
+  return out;
+}
 
 /**
  * One request as the handler sees it: the parsed head, and the body read with
@@ -46,22 +58,15 @@ export class HttpRequest {
     this.continueSent = !head.expectContinue;
     const f = head.body;
     this.remaining = f.kind === 'length' ? f.length : 0;
-    this.decoder = f.kind === 'chunked' ? new ChunkedDecoder(hc.server.limits.maxHeaderSize) : null;
+    const limits = hc.server.limits;
+    this.decoder = f.kind === 'chunked' ? new ChunkedDecoder(limits.maxHeaderSize, limits.maxHeaders) : null;
     this.bodyState = f.kind === 'none' ? 'done' : 'unread';
   }
 
   /** Header fields, names lower-cased, repeated fields joined with ", ". */
   get headers(): Readonly<Record<string, string>> {
-    if (this.headerCache !== null) return this.headerCache;
-    const out: Record<string, string> = Object.create(null) as Record<string, string>;
-    const h = this.head.rawHeaders;
-    for (let i = 0; i < h.length; i += 2) {
-      const k = h[i]!.toLowerCase();
-      const prev = out[k];
-      out[k] = prev === undefined ? h[i + 1]! : `${prev}, ${h[i + 1]!}`;
-    }
-    this.headerCache = out;
-    return out;
+    if (this.headerCache === null) this.headerCache = joinFields(this.head.rawHeaders);
+    return this.headerCache;
   }
 
   /** One header (case-insensitive), or undefined. */
@@ -72,6 +77,25 @@ export class HttpRequest {
   /** [name, value, name, value, ...] exactly as received. */
   get rawHeaders(): readonly string[] {
     return this.head.rawHeaders;
+  }
+
+  /**
+   * The trailer fields of a chunked body (names lower-cased, repeated fields joined with
+   * ", "), validated like headers and within maxHeaderSize / maxHeaders (431 beyond). They
+   * follow the body, so they exist once it was read to its end: reading them earlier
+   * throws HttpUsageError. Empty for a body that is not chunked. Never merged into headers.
+   */
+  get trailers(): Readonly<Record<string, string>> {
+    return joinFields(this.rawTrailers);
+  }
+
+  /** The trailer fields as received: [name, value, ...] (see `trailers`). */
+  get rawTrailers(): readonly string[] {
+    if (this.bodyState !== 'done')
+      throw new HttpUsageError(
+        `request trailers are not available yet: they follow the body, which is ${this.bodyState === 'failed' ? 'failed' : 'not read to its end'} (read it first)`,
+      );
+    return this.decoder === null ? NO_FIELDS : this.decoder.trailers;
   }
 
   /** The path part of the URL (before "?"). */

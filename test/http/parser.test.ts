@@ -143,8 +143,7 @@ describe('request head parser', () => {
   });
 });
 
-function decodeAll(input: string, splits: number[] = []): { data: string; consumed: number; dec: ChunkedDecoder } {
-  const dec = new ChunkedDecoder();
+function decodeAll(input: string, splits: number[] = [], dec = new ChunkedDecoder()): { data: string; consumed: number; dec: ChunkedDecoder } {
   const buf = b(input);
   const out: Buffer[] = [];
   let pos = 0;
@@ -165,6 +164,50 @@ describe('chunked decoder', () => {
     assert.equal(r.data, 'hello world');
     assert.equal(r.dec.status, 'done');
     assert.equal(r.consumed, body.length - 4);
+  });
+  it('keeps the trailer fields, OWS-trimmed, however the input is split', () => {
+    const body = '3\r\nabc\r\n0\r\nX-Sum:  abc \r\nx-sum: def\r\nEmpty:\r\n\r\nGET';
+    for (let cut = 0; cut <= body.length; cut++) {
+      const r = decodeAll(body, [cut]);
+      assert.equal(r.data, 'abc');
+      assert.deepEqual(r.dec.trailers, ['X-Sum', 'abc', 'x-sum', 'def', 'Empty', ''], `split at ${cut}`);
+      assert.equal(r.consumed, body.length - 3);
+    }
+    assert.deepEqual(decodeAll('0\r\n\r\n').dec.trailers, []);
+  });
+  it('property: random valid trailer sections, split anywhere, come out as sent', () => {
+    const token = fc.stringMatching(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,12}$/);
+    const value = fc.stringMatching(/^([\x21-\x7e]([\x20-\x7e]{0,20}[\x21-\x7e])?)?$/);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(token, value), { maxLength: 8 }), fc.array(fc.nat(400), { maxLength: 4 }), (fields, splits) => {
+        const enc = '2\r\nhi\r\n0\r\n' + fields.map(([n, v]) => `${n}: ${v}\r\n`).join('') + '\r\n';
+        const r = decodeAll(enc + 'NEXT', [...splits].sort((x, y) => x - y));
+        assert.equal(r.dec.status, 'done');
+        assert.deepEqual(r.dec.trailers, fields.flat());
+        assert.equal(r.consumed, enc.length);
+      }),
+      { numRuns: 300 },
+    );
+  });
+  it('validates trailers like headers, within the size and count limits (431)', () => {
+    for (const [bad, msg] of [
+      ['0\r\nX-A : 1\r\n\r\n', /whitespace before colon in trailer field/],
+      ['0\r\n: 1\r\n\r\n', /invalid character in trailer field name/],
+      ['0\r\nX-A: a\u0001b\r\n\r\n', /invalid character in trailer field value/],
+      ['0\r\nX-A: 1\r\n folded\r\n\r\n', /obsolete line folding/],
+      ['0\r\nX-A: 1\nX-B: 2\r\n\r\n', /invalid character in trailer field value/],
+    ] as const)
+      assert.throws(() => decodeAll(bad), (e: unknown) => e instanceof HttpParseError && e.status === 400 && msg.test(e.message), JSON.stringify(bad));
+    const three = '0\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n';
+    assert.deepEqual(decodeAll(three, [], new ChunkedDecoder(1024, 3)).dec.trailers, ['A', '1', 'B', '2', 'C', '3']);
+    assert.throws(
+      () => decodeAll('0\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n', [], new ChunkedDecoder(1024, 3)),
+      (e: unknown) => e instanceof HttpParseError && e.status === 431 && /more than 3 trailer fields/.test(e.message),
+    );
+    assert.throws(
+      () => decodeAll(`0\r\nA: ${'x'.repeat(40)}\r\n\r\n`, [], new ChunkedDecoder(32, 3)),
+      (e: unknown) => e instanceof HttpParseError && e.status === 431 && /trailer section too large/.test(e.message),
+    );
   });
   it('hex sizes in either case', () => assert.equal(decodeAll(`A\r\n${'x'.repeat(10)}\r\na\r\n${'y'.repeat(10)}\r\n0\r\n\r\n`).data.length, 20));
   it('rejects bad chunk sizes and framing', () => {

@@ -91,6 +91,47 @@ describe(`http server (${transport})`, () => {
     });
   });
 
+  it('chunked request trailers reach the handler once the body is read; before, reading them is an error', async () => {
+    const early: unknown[] = [];
+    const handler: Handler = function* (req, res) {
+      try {
+        void req.trailers;
+      } catch (e) {
+        early.push(e);
+      }
+      const body = yield* req.text();
+      yield* res.end(`${body} ${JSON.stringify(req.trailers)} ${JSON.stringify(req.rawTrailers)}`);
+    };
+    await withServer(handler, {}, async ({ port }) => {
+      const c = new RawClient(port);
+      await c.send('POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nTrailer: X-Sum\r\n\r\n3\r\nabc\r\n0\r\nX-Sum: 900\r\n');
+      await new Promise((r) => setTimeout(r, 20));
+      await c.send('x-sum:  1 \r\n\r\n' + GET('/plain'));
+      await c.until(() => c.responses() === 2);
+      assert.ok(
+        c.data.includes('abc {"x-sum":"900, 1"} ["X-Sum","900","x-sum","1"]'),
+        JSON.stringify(c.data),
+      );
+      assert.ok(c.data.includes(' {} []'), 'a request without a chunked body has no trailers');
+      assert.equal(early.length, 1, 'only the chunked request had trailers still to come');
+      assert.ok(early[0] instanceof HttpUsageError && /trailers are not available yet.*read it first/.test(early[0].message), String(early[0]));
+    });
+  });
+
+  it('bad or too many request trailers are answered 400 / 431 and close', async () => {
+    const handler: Handler = function* (req, res) {
+      yield* res.end(yield* req.text());
+    };
+    await withServer(handler, { maxHeaders: 3 }, async ({ port }) => {
+      const c = new RawClient(port);
+      await c.send('POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-A : 1\r\n\r\n');
+      assert.match(await c.untilClosed(), /^HTTP\/1\.1 400 Bad Request\r\n[^]*whitespace before colon in trailer field/);
+      const d = new RawClient(port);
+      await d.send('POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n');
+      assert.match(await d.untilClosed(), /^HTTP\/1\.1 431 [^]*more than 3 trailer fields/);
+    });
+  });
+
   it('Expect: 100-continue sends 100 Continue when the handler reads the body', async () => {
     await withServer(echo, {}, async ({ port }) => {
       const c = new RawClient(port);
