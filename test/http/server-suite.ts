@@ -68,6 +68,35 @@ describe(`http server (${transport})`, () => {
     });
   });
 
+  it('a client flooding pipelined requests does not starve another connection', async () => {
+    const handled: string[] = [];
+    const handler: Handler = function* (req, res) {
+      handled.push(req.url);
+      yield* res.end(req.url);
+    };
+    await withServer(handler, {}, async ({ port }) => {
+      const N = 40_000;
+      const a = new RawClient(port);
+      const b = new RawClient(port);
+      await b.send(''); // connected and idle before the flood starts
+      let wire = '';
+      for (let i = 0; i < N - 1; i++) wire += GET(`/a${i}`);
+      await a.send(wire + GET(`/a${N - 1}`, 'Connection: close\r\n'));
+      await a.until(() => a.responses() > 0, 5000);
+      const sentAt = handled.length;
+      await b.send(GET('/b'));
+      await b.until((d) => d.endsWith('/b'), 5000);
+      const aAnswered = a.responses();
+      const bAt = handled.indexOf('/b');
+      assert.ok(aAnswered < N, `the second connection was answered only after all ${N} flooded requests`);
+      assert.ok(sentAt < N / 2, `the flood was mostly handled (${sentAt} of ${N}) before the second request could be sent`);
+      assert.ok(bAt - sentAt < N / 4, `${bAt - sentAt} flooded requests were handled while the second connection's request waited`);
+      await a.untilClosed(20_000);
+      assert.equal(a.responses(), N);
+      assert.deepEqual(handled.filter((u) => u !== '/b'), Array.from({ length: N }, (_, i) => `/a${i}`));
+    });
+  });
+
   it('chunked request bodies are decoded; streamed responses are chunked', async () => {
     const handler: Handler = function* (req, res) {
       const parts: string[] = [];
