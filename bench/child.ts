@@ -112,6 +112,28 @@ async function main(spec: Spec): Promise<void> {
       });
       return fail('parked(): whileParked was not called');
     }
+    case 'pickle': {
+      // A small paused tasklet: n pickles timed, then n unpickles of the bytes; one copy is run
+      // to its end and must print what an unbroken run prints.
+      const c = need(sys, 'pickleCase')('counter', 0);
+      const n = p.n!;
+      const bytes = c.pickle();
+      const pk = await timed(() => { for (let i = 0; i < tenth(n); i++) c.pickle(); }, () => { for (let i = 0; i < n; i++) c.pickle(); });
+      const up = await timed(() => { for (let i = 0; i < tenth(n); i++) c.unpickle(bytes); }, () => { for (let i = 0; i < n; i++) c.unpickle(bytes); });
+      expect(c.finish(c.unpickle(bytes)), c.expected, 'finished copy');
+      return emit({ wallNs: pk.wallNs, cpuNs: pk.cpuNs, ops: n, bytes: bytes.length, unpickleWallNs: up.wallNs, unpickleCpuNs: up.cpuNs });
+    }
+    case 'pickle-deep': {
+      // One pickle and one unpickle of a tasklet `depth` frames deep; the copy must then resume
+      // and unwind all of them.
+      const c = need(sys, 'pickleCase')('deep', p.depth!);
+      let bytes: Uint8Array | null = null;
+      const pk = await timed(() => {}, () => (bytes = c.pickle()));
+      let copy: unknown;
+      const up = await timed(() => {}, () => (copy = c.unpickle(bytes!)));
+      expect(c.finish(copy), c.expected, 'resumed deep copy');
+      return emit({ wallNs: pk.wallNs, cpuNs: pk.cpuNs, ops: 1, bytes: bytes!.length, unpickleWallNs: up.wallNs, unpickleCpuNs: up.cpuNs });
+    }
     case 'max-depth-call':
     case 'max-depth-yield': {
       const f = need(sys, 'reachDepth');

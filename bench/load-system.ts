@@ -7,6 +7,8 @@ export async function loadSystem(id: SystemId): Promise<System> {
       return (await import('./floor.js')).system;
     case 'stackless':
       return (await import('./systems/stackless.js')).system;
+    case 'stackless-compiled':
+      return (await import('./systems/stackless-compiled.js')).system;
     case 'async':
       return (await import('./systems/async.js')).system;
     case 'effect':

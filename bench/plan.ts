@@ -26,12 +26,13 @@ export interface Measurement {
 }
 
 /** Per-system divisor of iteration counts: peers that need µs per operation run fewer. */
-const SLOW: Record<SystemId, number> = { floor: 1, stackless: 1, async: 1, co: 4, effect: 10, effection: 20, 'js-csp': 20 };
+const SLOW: Record<SystemId, number> = { floor: 1, stackless: 1, 'stackless-compiled': 1, async: 1, co: 4, effect: 10, effection: 20, 'js-csp': 20 };
 
 /** Largest parked-memory N per system by default (memory per task × N must fit the box). */
 const PARKED_CAP: Record<SystemId, number> = {
   floor: 1_000_000,
   stackless: 1_000_000,
+  'stackless-compiled': 1_000_000,
   async: 1_000_000,
   co: 1_000_000,
   effect: 1_000_000,
@@ -44,6 +45,8 @@ export const HUGE_N = 10_000_000;
 export const DEPTHS = [1, 100, 1_000, 10_000];
 export const MAX_CALL_DEPTH = 1_000_000;
 export const MAX_YIELD_DEPTH = 200_000;
+/** Frames of the deep pickled tasklet (issue #4: a 10^6-frame tasklet pickles and resumes). */
+export const PICKLE_DEPTH = 1_000_000;
 
 export function parkedNs(o: Options, system: SystemId): number[] {
   const ns = PARKED_NS.filter((n) => n <= PARKED_CAP[system]);
@@ -97,12 +100,21 @@ export function buildPlan(o: Options): Measurement[] {
     for (const s of systems) {
       for (const depth of DEPTHS) {
         // Nested yield* resumes cost O(depth): fewer resumes at depth keeps each run short.
-        const resumes = mode === 'deep-call' ? div(200_000, s, 100) : div(Math.min(200_000, 20_000_000 / depth), s, 100);
+        // (Compiled nested yield* pushes frames, so it resumes in O(1) like call().)
+        const resumes = mode === 'deep-call' || s === 'stackless-compiled' ? div(200_000, s, 100) : div(Math.min(200_000, 20_000_000 / depth), s, 100);
         add(mode, s, { depth, resumes }, { nodeFlags: ['--expose-gc'] });
       }
     }
   }
   for (const s of systems) if (want('max-depth-call')) add('max-depth-call', s, { limit: MAX_CALL_DEPTH }, { runs: Math.min(o.runs, 3) });
   for (const s of systems) if (want('max-depth-yield')) add('max-depth-yield', s, { limit: MAX_YIELD_DEPTH }, { runs: Math.min(o.runs, 3) });
+  for (const s of systems) if (want('pickle')) add('pickle', s, { n: div(20_000, s, 100) });
+  for (const s of systems)
+    if (want('pickle-deep'))
+      add('pickle-deep', s, { depth: o.quick ? PICKLE_DEPTH / 10 : PICKLE_DEPTH }, {
+        runs: Math.min(o.runs, 3),
+        nodeFlags: ['--max-old-space-size=8000'],
+        timeoutMs: 300_000,
+      });
   return out;
 }

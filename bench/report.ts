@@ -8,8 +8,8 @@ import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { lineChartSvg, type Series } from './chart.js';
 import { cpuPerOp, medianOf, wallPerOp, type Outcome } from './outcome.js';
-import { DEPTHS, HUGE_N, parkedCapNote, PARKED_NS, type Options } from './plan.js';
-import type { Params } from './spec.js';
+import { DEPTHS, HUGE_N, parkedCapNote, PARKED_NS, PICKLE_DEPTH, type Options } from './plan.js';
+import type { ChildResult, Params } from './spec.js';
 import { PEER_IDS, type SystemId, type SystemInfo, type WorkloadName } from './workloads.js';
 
 export interface ReportInput {
@@ -154,6 +154,33 @@ export function writeReport(inp: ReportInput): string[] {
     rx,
   );
 
+  // ---- compiled tier and pickling (issue #4) ----
+  const C: SystemId = 'stackless-compiled';
+  const compiledOverNative = (w: WorkloadName): number | null => ratio(cpuPerOp(find(w, C)), cpuPerOp(find(w, 'stackless')));
+  vs('compiled-frame resume <= 1.5x a native generator resume (schedule(), CPU)', compiledOverNative('schedule'), 1.5, 'max', rx,
+    ` (ping-pong ${rx(compiledOverNative('pingpong'))}, ring ${rx(compiledOverNative('ring'))})`);
+  vs('parked compiled tasklet <= 1.3x the memory of a native one (heap, N = 10^6)',
+    ratio(bytesPer(C, 1_000_000, 'heapUsed'), bytesPer('stackless', 1_000_000, 'heapUsed')), 1.3, 'max', rx,
+    ` (${sig(bytesPer(C, 1_000_000, 'heapUsed') ?? NaN)} B vs ${sig(bytesPer('stackless', 1_000_000, 'heapUsed') ?? NaN)} B)`);
+  const pk = find('pickle', C);
+  const perOpUs = (f: (r: ChildResult) => number | undefined): number | null => {
+    const x = medianOf(pk, (r) => { const v = f(r); return v === undefined ? undefined : v / r.ops / 1000; });
+    return x;
+  };
+  vs('pickle a small paused tasklet < 20 µs (CPU)', perOpUs((r) => r.cpuNs), 20, 'max', (x) => `${x.toFixed(2)} µs`, ` (wall ${(perOpUs((r) => r.wallNs) ?? NaN).toFixed(2)} µs)`);
+  vs('unpickle it < 20 µs (CPU)', perOpUs((r) => r.unpickleCpuNs), 20, 'max', (x) => `${x.toFixed(2)} µs`, ` (wall ${(perOpUs((r) => r.unpickleWallNs) ?? NaN).toFixed(2)} µs)`);
+  vs('its pickle <= 270 bytes (Stackless 3.7: 540)', medianOf(pk, (r) => r.bytes), 270, 'max', (x) => `${n(x)} B`);
+  {
+    const o = find('pickle-deep', C, (p) => p.depth === PICKLE_DEPTH);
+    const done = o !== undefined && o.results.length > 0;
+    verdicts.push({
+      target: 'a 10^6-frame tasklet pickles and resumes',
+      measured: o === undefined ? 'not run (--quick uses 10^5)' : done ? `yes: ${sig(medianOf(o, (r) => r.bytes)! / 1e6)} MB, pickle ${sig(medianOf(o, (r) => r.wallNs)! / 1e9)} s, unpickle ${sig(medianOf(o, (r) => r.unpickleWallNs)! / 1e9)} s` : `failed: ${o.errors[0] ?? '?'}`,
+      ok: o === undefined ? null : done,
+      by: '',
+    });
+  }
+
   // ---- document ----
   const cpu = cpus();
   out('# Benchmarks');
@@ -248,6 +275,25 @@ export function writeReport(inp: ReportInput): string[] {
       const r = ratio(cpuPerOp(find(mode, s, (p) => p.depth === 10_000)), cpuPerOp(find(mode, s, (p) => p.depth === 1)));
       out(`| ${label(s)}, ${mode === 'deep-call' ? 'call()' : 'nested'} | ${cells.join(' | ')} | ${rx(r)} |`);
     }
+  }
+  out();
+  out('## Pickling a running tasklet (compiled tier)');
+  out();
+  out('`pickle`: a small counter tasklet paused mid-loop (one compiled frame, a few locals), pickled N times, then its bytes unpickled N times; one copy is run to the end and must finish as an unbroken run would. `pickle-deep`: a tasklet blocked on a channel under D compiled frames (+ its root frame), pickled once together with the channel, unpickled once, then resumed through all D frames. Only the compiled tier can do this: native generator frames are not restorable, and no peer can serialize a suspended task.');
+  out();
+  out('| workload | size | bytes | pickle (wall / CPU) | unpickle (wall / CPU) |');
+  out('| --- | --- | ---: | ---: | ---: |');
+  for (const o of outcomes.filter((x) => x.m.spec.system === C && (x.m.spec.workload === 'pickle' || x.m.spec.workload === 'pickle-deep'))) {
+    const deep = o.m.spec.workload === 'pickle-deep';
+    const unit = deep ? 1e6 : 1e3;
+    const u = deep ? 'ms' : 'µs';
+    const t = (f: (r: ChildResult) => number | undefined): string => {
+      const x = medianOf(o, (r) => { const v = f(r); return v === undefined ? undefined : v / r.ops / unit; });
+      return x === null ? missing(o) : `${sig(x)} ${u}`;
+    };
+    const size = deep ? `${n(o.m.spec.params.depth!)} frames` : `${n(o.m.spec.params.n!)} times`;
+    const b = medianOf(o, (r) => r.bytes);
+    out(`| ${o.m.spec.workload} | ${size} | ${b === null ? missing(o) : n(b)} | ${t((r) => r.wallNs)} / ${t((r) => r.cpuNs)} | ${t((r) => r.unpickleWallNs)} / ${t((r) => r.unpickleCpuNs)} |`);
   }
   out();
   out('## Deepest recursion that completes');

@@ -61,12 +61,31 @@ let childEntry: string[] = ['--conditions=source', '--import', 'tsx', join(here,
 
 /**
  * Caller: main(), once. Compiles child.ts and everything it imports except the peers.
- * `srcIndex` replaces `'stackless'` (src/index.ts of another tree, for --at).
+ * `srcDir` replaces the `stackless` package (src/ of another tree, for --at): `'stackless'`,
+ * `'stackless/compiler'`, `'stackless/pickle'` resolve into it, and the compiled system is
+ * compiled by its compiler. `systems/stackless-compiled.ts` is replaced by
+ * `systems/stackless.ts` run through the tasklet compiler, so the compiled column measures
+ * the very source of the native one.
  */
-async function buildChildren(outdir: string, srcIndex: string | null): Promise<void> {
+async function buildChildren(outdir: string, srcDir: string | null): Promise<void> {
   const esbuild = await import('esbuild');
+  const compilerDir = srcDir ?? join(root, 'src');
+  const { compile } = (await import(join(compilerDir, 'compiler', 'compile.ts'))) as typeof import('../src/compiler/compile.js');
+  const stacklessSource = join(here, 'systems', 'stackless.ts');
+  const plugin: import('esbuild').Plugin = {
+    name: 'stackless-bench',
+    setup(b) {
+      if (srcDir !== null)
+        b.onResolve({ filter: /^stackless(\/(compiler|pickle))?$/ }, (a) => ({ path: join(srcDir, a.path.slice('stackless/'.length), 'index.ts') }));
+      b.onLoad({ filter: /[\\/]systems[\\/]stackless-compiled\.ts$/ }, () => {
+        const { code } = compile(readFileSync(stacklessSource, 'utf8'), { filename: stacklessSource, projectRoot: root, sourceMaps: false });
+        // The compiled module exports the same `system`; relabel it as the compiled column.
+        const contents = `${code}\nimport { SYSTEM_INFO as $info } from './info.js';\nObject.assign(system, $info['stackless-compiled']);\n`;
+        return { contents, loader: 'js', resolveDir: dirname(stacklessSource) };
+      });
+    },
+  };
   await esbuild.build({
-    ...(srcIndex === null ? {} : { alias: { stackless: srcIndex } }),
     entryPoints: [join(here, 'child.ts')],
     bundle: true,
     splitting: true,
@@ -75,7 +94,9 @@ async function buildChildren(outdir: string, srcIndex: string | null): Promise<v
     target: 'node20',
     outdir,
     conditions: ['source'],
-    external: ['effect', 'effection', 'js-csp', 'co'],
+    // Babel comes with 'stackless/compiler' (its compile() entry); it is CommonJS, so load it from node_modules.
+    external: ['effect', 'effection', 'js-csp', 'co', '@babel/*'],
+    plugins: [plugin],
     tsconfig: join(root, 'tsconfig.json'),
     logLevel: 'warning',
   });
@@ -121,7 +142,7 @@ function describe(r: ChildResult, m: Measurement): string {
  * committed tree at REV (extracted with git archive), so a run is not broken by someone's
  * half-finished edit. Caller: main().
  */
-function runtimeSource(o: RunOptions, resultsDir: string): { srcIndex: string | null; description: string } {
+function runtimeSource(o: RunOptions, resultsDir: string): { srcDir: string | null; description: string } {
   const git = (...args: string[]): string => {
     const r = spawnSync('git', args, { cwd: root, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr}`);
@@ -130,7 +151,7 @@ function runtimeSource(o: RunOptions, resultsDir: string): { srcIndex: string | 
   if (o.at === null) {
     const head = git('rev-parse', '--short', 'HEAD');
     const dirty = git('status', '--porcelain', '--', 'src').length > 0;
-    return { srcIndex: null, description: `src/ of the working tree (HEAD ${head}${dirty ? ', with uncommitted changes' : ''})` };
+    return { srcDir: null, description: `src/ of the working tree (HEAD ${head}${dirty ? ', with uncommitted changes' : ''})` };
   }
   const rev = git('rev-parse', '--short', o.at);
   const dir = join(resultsDir, `tree-${rev}`);
@@ -138,7 +159,7 @@ function runtimeSource(o: RunOptions, resultsDir: string): { srcIndex: string | 
   mkdirSync(dir, { recursive: true });
   const tar = spawnSync('sh', ['-c', `git archive ${rev} src package.json | tar -x -C '${dir}'`], { cwd: root, encoding: 'utf8' });
   if (tar.status !== 0) throw new Error(`git archive ${rev} failed: ${tar.stderr}`);
-  return { srcIndex: join(dir, 'src', 'index.ts'), description: `src/ as committed at ${rev} (--at=${o.at})` };
+  return { srcDir: join(dir, 'src'), description: `src/ as committed at ${rev} (--at=${o.at})` };
 }
 
 /** The command line that reproduces a run with these options (for the report). */
@@ -192,7 +213,7 @@ async function main(): Promise<void> {
   const resultsDir = join(root, 'bench', '.results');
   const runtime = runtimeSource(opts, resultsDir);
   if (opts.tsx && opts.at !== null) throw new Error('--at needs the bundled children (drop --tsx)');
-  if (!opts.tsx) await buildChildren(join(resultsDir, 'build'), runtime.srcIndex);
+  if (!opts.tsx) await buildChildren(join(resultsDir, 'build'), runtime.srcDir);
   const started = new Date();
   const t0 = Date.now();
   process.stdout.write(

@@ -34,4 +34,8 @@ export interface ChildResult {
   /** max-depth: deepest recursion that completed; limitReached when it hit the search cap. */
   depth?: number;
   limitReached?: boolean;
+  /** pickle: size of one pickle in bytes; unpickle time (wallNs/cpuNs time the pickles). */
+  bytes?: number;
+  unpickleWallNs?: number;
+  unpickleCpuNs?: number;
 }

@@ -40,6 +40,23 @@ export interface System extends SystemInfo {
   deepResume?(mode: DeepMode, depth: number, resumes: number, atBottom: () => void): Awaitable<number>;
   /** Recurse to `depth` and return back up. Resolves true when it completed, false on overflow. */
   reachDepth?(mode: DeepMode, depth: number): Awaitable<boolean>;
+  /**
+   * A suspended task to serialize: `counter` is a small paused counter (one frame, a few
+   * locals), `deep` a task suspended `depth` frames deep. Only runtimes that can pickle a
+   * running task implement it.
+   */
+  pickleCase?(kind: 'counter' | 'deep', depth: number): PickleCase;
+}
+
+/** A suspended task, its serializer, and a way to check that a copy really continues. */
+export interface PickleCase {
+  /** Serialize the (paused) original. */
+  pickle(): Uint8Array;
+  /** Rebuild a copy from bytes (not run). */
+  unpickle(bytes: Uint8Array): unknown;
+  /** Run a copy to its end; returns its result, which must equal `expected`. */
+  finish(copy: unknown): unknown;
+  readonly expected: unknown;
 }
 
 export type WorkloadName =
@@ -52,9 +69,11 @@ export type WorkloadName =
   | 'deep-call'
   | 'deep-yield'
   | 'max-depth-call'
-  | 'max-depth-yield';
+  | 'max-depth-yield'
+  | 'pickle'
+  | 'pickle-deep';
 
 /** The systems, in report column order. The first is the speed baseline. */
-export const SYSTEM_IDS = ['floor', 'stackless', 'async', 'effect', 'effection', 'js-csp', 'co'] as const;
+export const SYSTEM_IDS = ['floor', 'stackless', 'stackless-compiled', 'async', 'effect', 'effection', 'js-csp', 'co'] as const;
 export type SystemId = (typeof SYSTEM_IDS)[number];
 export const PEER_IDS: readonly SystemId[] = ['effect', 'effection', 'js-csp', 'co'];

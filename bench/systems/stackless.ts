@@ -2,9 +2,16 @@
  * Our runtime, through its public API only (`import ... from 'stackless'`).
  * Channels are Stackless rendezvous channels with the default preference (-1: the
  * receiver runs first after a hand-off).
+ *
+ * This one file is measured twice: as written (native generators: the `stackless` column)
+ * and compiled by the tasklet compiler (`stackless-compiled`: bench/run.ts bundles
+ * ./stackless-compiled.ts as this source through `compile()`), so the two columns differ only
+ * in how frames are represented. The pickle workloads run only compiled (native frames are
+ * not restorable).
  */
 import { call, Channel, run, runMain, schedule, Tasklet, type Trap } from 'stackless';
-import type { DeepMode, System } from '../workloads.js';
+import { pickle, unpickle } from 'stackless/pickle';
+import type { DeepMode, PickleCase, System } from '../workloads.js';
 import { SYSTEM_INFO } from './info.js';
 
 type Gen<R> = Generator<Trap, R, unknown>;
@@ -19,11 +26,71 @@ function descend(mode: DeepMode, depth: number, bottom: () => Gen<number>): Gen<
   return mode === 'call' ? viaCall(depth, bottom) : viaYield(depth, bottom);
 }
 
+/** What the last pickled counter / deep tasklet to finish computed (a tasklet's return value is dropped). */
+let finished: unknown = null;
+
+/** The small paused tasklet of the pickle workload (the one examples/pickle-bench.ts measures). */
+function* counter(label: string, n: number): Gen<void> {
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    total += i;
+    yield* schedule();
+  }
+  finished = `${label} ${total}`;
+}
+
+/** `n` frames deep on the tasklet's frame stack, then blocked receiving. Returns n + the value. */
+function* deep(n: number, ch: Channel<number>): Gen<number> {
+  if (n === 0) return yield* ch.receive();
+  return 1 + (yield* call(deep, n - 1, ch));
+}
+/** The tasklet's bottom frame: `n` frames of `deep` above it, so its depth is n + 1. */
+function* deepRoot(n: number, ch: Channel<number>): Gen<void> {
+  finished = yield* call(deep, n - 1, ch);
+}
+
+function pickleCase(kind: 'counter' | 'deep', depth: number): PickleCase {
+  if (kind === 'counter') {
+    const t = new Tasklet(counter).setup('count', 1000);
+    t.run();
+    t.run();
+    t.remove();
+    if (!t.restorable) throw new Error('the counter tasklet is not restorable: this system must run compiled');
+    return {
+      pickle: () => pickle(t),
+      unpickle: (b) => unpickle(b),
+      finish(copy) {
+        finished = null;
+        (copy as Tasklet).insert();
+        run();
+        return finished;
+      },
+      expected: 'count 499500',
+    };
+  }
+  const ch = new Channel<number>();
+  const d = new Tasklet(deepRoot).setup(depth, ch);
+  run();
+  if (d.depth !== depth + 1) throw new Error(`deep tasklet: depth ${d.depth}, expected ${depth + 1}`);
+  return {
+    pickle: () => pickle({ d, ch }),
+    unpickle: (b) => unpickle(b),
+    finish(copy) {
+      finished = null;
+      (copy as { ch: Channel<number> }).ch.send(0);
+      run();
+      return finished;
+    },
+    expected: depth - 1,
+  };
+}
+
 /** Keeps parked tasklets reachable until the process exits. */
 const keep: unknown[] = [];
 
 export const system: System = {
   ...SYSTEM_INFO['stackless'],
+  pickleCase,
   pingPong(n) {
     const a = new Channel<number>();
     const b = new Channel<number>();

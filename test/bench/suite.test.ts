@@ -53,6 +53,8 @@ describe('bench: plan', () => {
     const pp = plan.find((m) => m.spec.system === 'stackless' && m.spec.workload === 'pingpong')!;
     assert.equal(pp.spec.params.n, 1_000_000, 'the fixed definition: 10^6 round trips');
     assert.ok(plan.filter((m) => m.spec.workload === 'parked').every((m) => m.nodeFlags.includes('--expose-gc')));
+    const deep = plan.find((m) => m.spec.system === 'stackless-compiled' && m.spec.workload === 'pickle-deep')!;
+    assert.equal(deep.spec.params.depth, 1_000_000, 'issue #4: a 10^6-frame tasklet pickles and resumes');
   });
   it('--huge adds 10^7 parked tasklets for stackless only among the runtimes under test', () => {
     const plan = buildPlan({ quick: false, huge: true, runs: 5, only: ['parked'], systems: SYSTEM_IDS });

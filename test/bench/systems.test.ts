@@ -40,5 +40,19 @@ for (const id of SYSTEM_IDS) {
       assert.equal(await s.reachDepth!('yield*', 100), true);
       if (await supports('max-depth-call')) assert.equal(await s.reachDepth!('call', 20_000), true);
     });
+    it('pickles a paused counter and a deep tasklet whose copies finish like the originals, or says why not', async () => {
+      const s = await loadSystem(id);
+      if (!(await supports('pickle'))) {
+        assert.equal(await supports('pickle-deep'), false);
+        return;
+      }
+      const counter = s.pickleCase!('counter', 0);
+      const bytes = counter.pickle();
+      assert.ok(bytes.length > 0 && bytes.length <= 270, `counter pickle is ${bytes.length} bytes`);
+      assert.equal(counter.finish(counter.unpickle(bytes)), counter.expected);
+      const deep = s.pickleCase!('deep', 500);
+      assert.equal(deep.finish(deep.unpickle(deep.pickle())), deep.expected);
+      assert.equal(deep.expected, 499);
+    });
   });
 }
