@@ -8,3 +8,5 @@ export { Frame, unit, ret, jump, fin, tryStart, del, type Unit, type FrameStatus
 export { iter, keys, closeLoop, ArrayIter, StringIter, KeysIter, CollectionIter, ProtocolIter, type LoopIter } from './iterators.js';
 export { closure, closureInfo, copyScope, budget, type ClosureInfo } from './closure.js';
 export { FRAME_DATA, CLOSURE_DATA, FUNCTION_DATA, compiledFunctions, type FrameData, type ClosureData, type FunctionData, type CompiledFrame } from './contract.js';
+export { fnData, methodData } from './function-data.js';
+export { superGet, superSet, superUpdate, toKey } from './super-access.js';

@@ -3,6 +3,7 @@ import type { NodePath, Scope, Binding } from '@babel/traverse';
 import * as t from '@babel/types';
 import { CompileError } from './compile-error.js';
 import { Emitter } from './emitter.js';
+import { planSuperRewrite } from './super-rewrite.js';
 
 /**
  * The tasklet transform of one module (a Babel plugin body): every generator function
@@ -35,6 +36,8 @@ interface UnitInfo {
   tag: string;
   fields: Set<string>;
   paramFields: string[];
+  /** A named function expression's own name, used in its body: `[name, field]`. */
+  self: [string, string] | null;
 }
 
 const NATIVE_COMMENT = /@stackless\s+native/;
@@ -105,6 +108,12 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
 
   function compileRoot(root: FnPath): void {
     const support: t.Statement[] = [];
+    /** Home object slots of super-using methods, per class or object literal node. */
+    const homeSlots = new Map<t.Node, { proto?: string; stat?: string }>();
+    /** Object literals to wrap as `(slot = {...})` once everything else is rewritten. */
+    const homeObjects = new Map<t.Node, string>();
+    /** Statements to insert after a top-level statement (FUNCTION_DATA tags): [anchor, statement]. */
+    const tails: [t.Node, t.Statement][] = [];
     let placement: Scope = root.isFunctionDeclaration() ? root.scope.parent : root.parentPath.scope;
     while (t.isClass(placement.block) || (t.isFunctionExpression(placement.block) && placement.block === root.node)) placement = placement.parent;
     /** Compiled inside a function or block: registered weakly on each evaluation. */
@@ -117,7 +126,7 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
       const name = unitName(p);
       const qname = parent === null ? name : `${parent.qname}.${name}`;
       const tag = `${safe(name)}$${++counter}`;
-      const u: UnitInfo = { path: p, node: p.node, qname, tag, fields: new Set(), paramFields: [] };
+      const u: UnitInfo = { path: p, node: p.node, qname, tag, fields: new Set(), paramFields: [], self: null };
       units.set(p.node, u);
       return u;
     };
@@ -153,7 +162,8 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
     });
     const unitOf = (n: t.Node): UnitInfo | undefined => units.get(n);
 
-    // 2. Forbidden constructs.
+    // 2. Forbidden constructs; `super` sites.
+    const superSites: [UnitInfo, NodePath<t.Super>][] = [];
     for (const u of units.values()) checkForbidden(u);
 
     // 3. Bindings owned by units.
@@ -183,9 +193,13 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
       for (const b of Object.values(s.bindings)) {
         if (owned.has(b)) continue;
         if (b.kind === 'local') {
-          if (b.referencePaths.length > 0 || b.constantViolations.length > 0)
-            throw err(b.identifier, `the generator expression refers to itself by name (${b.identifier.name}): ` +
-              'declare it with a function* declaration instead');
+          // a named generator expression's own name: the wrapper passes itself to the frame
+          if (b.referencePaths.length === 0 && b.constantViolations.length === 0) continue;
+          if (b.constantViolations.length > 0)
+            throw err(b.constantViolations[0]!.node, `assignment to the generator expression's own name ${b.identifier.name} (a constant)`);
+          const field = allocField(u, b.identifier.name);
+          owned.set(b, { binding: b, unit: u, owner: u.node, field });
+          u.self = [b.identifier.name, field];
           continue;
         }
         if (b.kind === 'module') continue;
@@ -306,6 +320,17 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
         },
       });
     }
+    // `super` accesses: planned now (paths valid), applied after the identifier edits
+    const superEdits = superSites.map(([u, p]) => {
+      const slot = homeSlot(u);
+      let keyField: string | null = null;
+      return planSuperRewrite(p, {
+        home: () => t.identifier(slot.name),
+        self: () => mem(scopeExpr(p, u.node), 'self'),
+        keyTemp: () => mem(scopeExpr(p, u.node), (keyField ??= allocField(u, 'superKey'))),
+        error: err,
+      });
+    });
     // Declarations (binding identifiers inside unit code) are rewritten with the same map.
     const declEdits: (() => void)[] = [];
     const lateEdits: (() => void)[] = [];
@@ -315,8 +340,40 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
       if (parent && parent.isObjectProperty() && parent.node.shorthand) parent.node.shorthand = false;
       p.replaceWith(t.inherits(e, p.node));
     }
+    for (const e of superEdits) e();
     for (const d of declEdits) d();
     for (const d of lateEdits) d();
+
+    /**
+     * The slot holding a super-using method's home object: `hm$N`, declared with the support
+     * code and set by a static block added first to the class body (`hm$N = this.prototype`,
+     * or `this` for static methods) or by wrapping the object literal (`hm$N = {...}`).
+     */
+    function homeSlot(u: UnitInfo): { name: string; isStatic: boolean } {
+      const p = u.path;
+      const holder = p.isClassMethod() ? p.parentPath.parentPath! : p.parentPath!;
+      const isStatic = p.isClassMethod() && p.node.static;
+      let rec = homeSlots.get(holder.node);
+      if (!rec) {
+        rec = {};
+        homeSlots.set(holder.node, rec);
+      }
+      const which = isStatic ? 'stat' : 'proto';
+      let name = rec[which];
+      if (name === undefined) {
+        name = `hm$${++counter}`;
+        rec[which] = name;
+        support.unshift(t.variableDeclaration('let', [t.variableDeclarator(t.identifier(name))]));
+        const slotName = name;
+        if (holder.isClass()) {
+          const value = isStatic ? t.thisExpression() : mem(t.thisExpression(), 'prototype');
+          (holder.node as t.Class).body.body.unshift(t.staticBlock([t.expressionStatement(t.assignmentExpression('=', t.identifier(slotName), value))]));
+        } else {
+          homeObjects.set(holder.node, slotName);
+        }
+      }
+      return { name, isStatic };
+    }
 
     function directFor(b: Binding | undefined): t.MemberExpression | null {
       const o = b ? owned.get(b) : undefined;
@@ -504,7 +561,9 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
             throw err(p.node, 'direct eval is not supported in a compiled tasklet generator (it would need the locals as variables): use indirect (0, eval)(...) or move it to a plain function');
         },
         Super(p) {
-          throw err(p.node, '`super` is not supported in a compiled generator method: call a helper method through `this`, or mark the method /* @stackless native */');
+          // super in this unit's own code (or an arrow in it): not in a nested method, field or static block
+          const fn = p.findParent((q) => (q.isFunction() && !q.isArrowFunctionExpression()) || q.isClassProperty() || q.isClassPrivateProperty() || q.isStaticBlock());
+          if (fn?.node === u.node) superSites.push([u, p]);
         },
         MetaProperty(p) {
           throw err(p.node, `${p.node.meta.name}.${p.node.property.name} is not supported in a compiled generator`);
@@ -522,6 +581,7 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
       convertClosuresIn(u);
       compileUnit(u);
     }
+    wrapHomeObjects();
     insertSupport();
 
     function convertClosuresIn(u: UnitInfo): void {
@@ -572,6 +632,7 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
       const res = em.emit(body, mname);
       fixNativeCatches(res.machine);
       const cname = `${u.tag}$F`;
+      if (u.self !== null) u.paramFields.push(u.self[1]);
       const params = u.paramFields.map((_, i) => t.identifier(`a${i}`));
       const ctorBody: t.Statement[] = [
         t.expressionStatement(t.callExpression(t.super(), [t.identifier('e'), t.identifier('s')])),
@@ -596,7 +657,9 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
 
       // The wrapper: same params (evaluated natively at call time, like a generator's), returns a new frame.
       const isRoot = u.path === root;
+      if (isRoot && nestedArg.length === 0) tagStable(u, fnId, codeHash);
       const paramNames = u.node.params.flatMap((p) => Object.keys(t.getBindingIdentifiers(p)));
+      if (u.self !== null) paramNames.push(u.self[0]);
       const newFrame = (env: t.Expression): t.BlockStatement =>
         t.blockStatement([t.returnStatement(t.newExpression(t.identifier(cname), [env, t.thisExpression(), ...paramNames.map((n) => t.identifier(n))]))]);
       const p = u.path;
@@ -628,6 +691,42 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
       ]), fn));
     }
 
+    /**
+     * FUNCTION_DATA for a root that is a stable module-level value: a top-level function
+     * declaration, a top-level `const g = function* () {}`, a method of a top-level class
+     * declaration (non-computed key). The tag runs once the function exists.
+     */
+    function tagStable(u: UnitInfo, fnId: string, codeHash: string): void {
+      const p = u.path;
+      const topLevel = (q: NodePath | null): NodePath | null => {
+        if (!q) return null;
+        if (q.parentPath?.isProgram()) return q;
+        if ((q.parentPath?.isExportNamedDeclaration() || q.parentPath?.isExportDefaultDeclaration()) && q.parentPath.parentPath?.isProgram()) return q.parentPath;
+        return null;
+      };
+      const ids = [t.stringLiteral(fnId), t.stringLiteral(codeHash)];
+      if (p.isFunctionDeclaration() && p.node.id && topLevel(p)) {
+        // hoisted: the function exists when the support code runs
+        support.push(t.expressionStatement(t.callExpression(mem(t.identifier('$rt'), 'fnData'), [t.identifier(p.node.id.name), ...ids])));
+        return;
+      }
+      if (p.isFunctionExpression() && p.parentPath.isVariableDeclarator() && t.isIdentifier(p.parentPath.node.id) && p.parentPath.node.init === p.node) {
+        const decl = p.parentPath.parentPath;
+        const stmt = decl?.isVariableDeclaration() && decl.node.kind === 'const' ? topLevel(decl) : null;
+        if (stmt) tails.push([stmt.node, t.expressionStatement(t.callExpression(mem(t.identifier('$rt'), 'fnData'), [t.identifier(p.parentPath.node.id.name), ...ids]))]);
+        return;
+      }
+      if (p.isClassMethod() && !p.node.computed && (t.isIdentifier(p.node.key) || t.isStringLiteral(p.node.key))) {
+        const cls = p.parentPath.parentPath;
+        const stmt = cls?.isClassDeclaration() && cls.node.id ? topLevel(cls) : null;
+        if (!stmt) return;
+        const key = t.isIdentifier(p.node.key) ? p.node.key.name : p.node.key.value;
+        tails.push([stmt.node, t.expressionStatement(t.callExpression(mem(t.identifier('$rt'), 'methodData'), [
+          t.identifier((cls!.node as t.ClassDeclaration).id!.name), t.stringLiteral(key), t.booleanLiteral(p.node.static), ...ids,
+        ]))]);
+      }
+    }
+
     function findPath(n: t.Node): NodePath {
       let found: NodePath | null = null;
       root.traverse({
@@ -653,6 +752,25 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
       return found;
     }
 
+    /** Wrap the object literals whose methods use `super`: `(hm$N = {...})` wherever they now are. */
+    function wrapHomeObjects(): void {
+      if (homeObjects.size === 0) return;
+      const walk = (x: t.Node): void => {
+        for (const key of t.VISITOR_KEYS[x.type] ?? []) {
+          const v = (x as unknown as Record<string, unknown>)[key];
+          const visit = (c: t.Node): t.Node => {
+            const slot = homeObjects.get(c);
+            walk(c);
+            return slot === undefined ? c : t.assignmentExpression('=', t.identifier(slot), c as t.Expression);
+          };
+          if (Array.isArray(v)) v.forEach((c, i) => { if (c && typeof c === 'object') v[i] = visit(c as t.Node); });
+          else if (v && typeof v === 'object') (x as unknown as Record<string, unknown>)[key] = visit(v as t.Node);
+        }
+      };
+      walk(placement.block);
+      for (const st of support) walk(st);
+    }
+
     function insertSupport(): void {
       // Support code goes at the top of the innermost scope the root is created in, so it sees
       // every binding the generator may use and exists before any call (including calls to
@@ -661,6 +779,11 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
       let list: t.Statement[];
       if (t.isProgram(b)) {
         const body = b.body;
+        for (const [anchor, stmt] of tails) {
+          const at = body.indexOf(anchor as t.Statement);
+          if (at < 0) throw err(anchor, 'internal: tag anchor not found');
+          body.splice(at + 1, 0, stmt);
+        }
         let i = 0;
         while (i < body.length && t.isImportDeclaration(body[i])) i++;
         body.splice(i, 0, ...support);

@@ -3,6 +3,8 @@
  * A program is module source (JavaScript or TypeScript) exporting `run(log, api)`; `api` is
  * the public 'stackless' module so tasklet programs need no imports.
  */
+import assert from 'node:assert/strict';
+import { describe as suite, it } from 'node:test';
 import { compile } from 'stackless/compiler';
 import * as stackless from 'stackless';
 
@@ -62,4 +64,21 @@ export function describe(v: unknown): unknown {
     return o;
   }
   return v;
+}
+
+/**
+ * One test per program: `prelude` + the program run natively and compiled must give the same
+ * (non-trivial) trace, and the program must actually have been compiled.
+ */
+export function oracleSuite(title: string, prelude: string, programs: Record<string, string>): void {
+  suite(title, () => {
+    for (const [name, body] of Object.entries(programs)) {
+      it(name, async () => {
+        const { native, compiled, code } = await runBoth(`${prelude}\n${body}`);
+        assert.ok(code.includes('$rt.unit('), 'the program was compiled');
+        assert.ok(native.length > 1, 'the program produced a trace');
+        assert.deepEqual(compiled, native);
+      });
+    }
+  });
 }

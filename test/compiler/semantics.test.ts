@@ -2,9 +2,7 @@
  * Generator semantics, native vs compiled: each program runs both ways and the traces must
  * be identical (test/compiler/oracle.ts).
  */
-import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { runBoth } from './oracle.js';
+import { oracleSuite } from './oracle.js';
 
 /** Drive generator `g` with next(1), next(2), ... and log every result. */
 const DRIVE = `
@@ -226,13 +224,4 @@ const programs: Record<string, string> = {
     export function run(log) { drive(log, g()); }`,
 };
 
-describe('compiled generators behave like native ones (trace oracle)', () => {
-  for (const [name, body] of Object.entries(programs)) {
-    it(name, async () => {
-      const { native, compiled, code } = await runBoth(`${DRIVE}\n${body}`);
-      assert.ok(code.includes('$rt.unit('), 'the program was compiled');
-      assert.ok(native.length > 1, 'the program produced a trace');
-      assert.deepEqual(compiled, native);
-    });
-  }
-});
+oracleSuite('compiled generators behave like native ones (trace oracle)', DRIVE, programs);
