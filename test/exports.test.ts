@@ -27,7 +27,7 @@ const SURFACE: Record<string, string[]> = {
   // The compiler's entry is also the runtime ABI that generated code imports (frame base,
   // iterators, jump/ret/fin/del helpers); its contract with the pickler is src/compiler/contract.ts.
   'stackless/compiler': [
-    'ArrayIter', 'CLOSURE_DATA', 'CollectionIter', 'CompileError', 'FRAME_DATA', 'FUNCTION_DATA', 'Frame', 'KeysIter', 'ProtocolIter',
+    'ArrayIter', 'CLOSURE_DATA', 'CollectionIter', 'CompileError', 'coercible', 'objRest', 'restOf', 'step', 'strings', 'FRAME_DATA', 'FUNCTION_DATA', 'Frame', 'KeysIter', 'ProtocolIter',
     'StringIter', 'budget', 'closeLoop', 'closure', 'closureInfo', 'compile', 'compiledFunctions', 'copyScope', 'del',
     'fin', 'fnData', 'iter', 'jump', 'keys', 'methodData', 'ret', 'superGet', 'superSet', 'superUpdate', 'toKey', 'tryStart', 'unit',
   ],

@@ -404,7 +404,7 @@ export class Emitter {
       this.markRegion(catchLoc!);
       if (handler.param) {
         if (!t.isLVal(handler.param)) throw this.error(handler, 'unsupported catch parameter');
-        this.addExpr(t.assignmentExpression('=', handler.param as t.LVal, fld('sent')));
+        this.destructure(handler.param as t.LVal, fld('sent'));
       }
       this.explodeStatement(handler.body, null);
       this.goto(finallyLoc ?? after);
@@ -437,7 +437,7 @@ export class Emitter {
       const after = this.loc();
       this.mark(head);
       this.gotoUnless(t.callExpression(t.memberExpression(it, t.identifier('n')), []), after);
-      this.addExpr(t.assignmentExpression('=', s.left as t.LVal, t.memberExpression(it, t.identifier('v'))));
+      this.destructure(s.left as t.LVal, t.memberExpression(it, t.identifier('v')));
       this.loopBody(s.body, label, after, head);
       if (this.opts.preempt) this.tick(head);
       this.goto(head);
@@ -534,7 +534,7 @@ export class Emitter {
         const args = this.explodeList(e.arguments, (a, last) => this.explodeArg(a, last));
         if (e.type === 'NewExpression') return t.newExpression(callee, args);
         if (thisArg !== null) return t.callExpression(t.memberExpression(callee, t.identifier('call')), [thisArg, ...args]);
-        return t.callExpression(callee, args);
+        return t.callExpression(unbound(callee), args);
       }
       case 'ArrayExpression':
         return t.arrayExpression(this.explodeList(e.elements, (a, last) => this.explodeArg(a, last)));
@@ -584,7 +584,10 @@ export class Emitter {
           }
           target = t.memberExpression(obj, prop, left.computed);
         } else if (this.containsYield(left)) {
-          throw this.error(e, 'yield inside a destructuring pattern is not supported: yield into a local first');
+          if (op !== '=') throw this.error(e, 'internal: compound assignment to a pattern');
+          const v = this.hold(ex(e.right));
+          this.destructure(left as t.LVal, v);
+          return v;
         }
         if (op === '=' || !this.containsYield(e.right)) return t.assignmentExpression(op, target, ex(e.right));
         if (op === '||=' || op === '&&=' || op === '??=') {
@@ -636,7 +639,29 @@ export class Emitter {
         return this.explodeExpression(e.expressions[n - 1]!, ignoreResult);
       }
       case 'UnaryExpression':
+        if (e.operator === 'delete' && (t.isOptionalMemberExpression(e.argument) || t.isOptionalCallExpression(e.argument)))
+          throw this.error(e, 'delete of an optional chain containing yield is not supported: yield into a local first');
         return t.unaryExpression(e.operator, ex(e.argument), e.prefix);
+      case 'TaggedTemplateExpression': {
+        // tag`a${x}b` is tag(strings, x) where strings is the site's template object: a tagged
+        // template of its own in the machine (one site, so the same object on every evaluation)
+        const q = e.quasi;
+        const strings = t.taggedTemplateExpression(RT('strings'), t.templateLiteral(q.quasis, q.expressions.map(() => t.numericLiteral(0))));
+        return ex(t.callExpression(e.tag, [strings, ...(q.expressions as t.Expression[])]));
+      }
+      case 'OptionalMemberExpression':
+      case 'OptionalCallExpression': {
+        // a?.b(...) with a yield: every link is evaluated in order; a nullish link jumps to `short`
+        const result = this.temp();
+        const short = this.loc();
+        const after = this.loc();
+        this.addExpr(t.assignmentExpression('=', result, this.chainLink(e, short)));
+        this.goto(after);
+        this.mark(short);
+        this.addExpr(t.assignmentExpression('=', result, t.identifier('undefined')));
+        this.mark(after);
+        return result;
+      }
       case 'UpdateExpression': {
         const a = e.argument;
         if (t.isMemberExpression(a)) {
@@ -664,9 +689,119 @@ export class Emitter {
     }
   }
 
+  /** A temp holding `e` (always a fresh one: the caller reassigns or re-reads it). */
+  private held(e: t.Expression): t.MemberExpression {
+    const tmp = this.temp();
+    this.addExpr(t.assignmentExpression('=', tmp, e));
+    return tmp;
+  }
+
+  /**
+   * One link of an optional chain (or its non-optional head), evaluated into the listing;
+   * a nullish `?.` base jumps to `short`. Caller: explodeExpression (optional chains).
+   */
+  private chainLink(e: t.Expression, short: Loc): t.Expression {
+    const isNullish = (x: t.Expression): t.Expression => t.binaryExpression('==', x, t.nullLiteral());
+    const part = (x: t.Expression): t.Expression =>
+      t.isOptionalMemberExpression(x) || t.isOptionalCallExpression(x) ? this.chainLink(x, short) : this.explodeExpression(x, false);
+    if (t.isOptionalMemberExpression(e)) {
+      const obj = this.held(part(e.object));
+      if (e.optional) this.gotoIf(isNullish(obj), short);
+      return t.memberExpression(obj, e.computed ? this.explodeExpression(e.property, false) : e.property, e.computed);
+    }
+    if (t.isOptionalCallExpression(e)) {
+      const c = e.callee;
+      let thisArg: t.Expression | null = null;
+      let fn: t.Expression;
+      if (t.isOptionalMemberExpression(c) || t.isMemberExpression(c)) {
+        thisArg = this.held(part(c.object as t.Expression));
+        if (t.isOptionalMemberExpression(c) && c.optional) this.gotoIf(isNullish(thisArg), short);
+        fn = this.held(t.memberExpression(thisArg, c.computed ? this.explodeExpression(c.property as t.Expression, false) : c.property, c.computed));
+      } else {
+        fn = this.held(part(c));
+      }
+      if (e.optional) this.gotoIf(isNullish(fn), short);
+      const args = this.explodeList(e.arguments, (a, last) => this.explodeArg(a, last));
+      return thisArg !== null ? t.callExpression(t.memberExpression(fn, t.identifier('call')), [thisArg, ...args]) : t.callExpression(unbound(fn), args);
+    }
+    return this.explodeExpression(e, false);
+  }
+
+  /**
+   * Destructure `value` into `pat` step by step, in the spec's order, when the pattern contains
+   * a yield (otherwise one native assignment): object patterns read each key (computed keys
+   * first), defaults run only for undefined, array patterns step a loop iterator inside a
+   * synthetic try/finally that closes it (on normal completion too, unless exhausted).
+   * `value` is evaluated exactly once. Caller: assignments, for-in/of heads, catch parameters.
+   */
+  private destructure(pat: t.LVal, value: t.Expression): void {
+    if (!this.containsYield(pat)) {
+      this.addExpr(t.assignmentExpression('=', pat, value));
+      return;
+    }
+    switch (pat.type) {
+      case 'AssignmentPattern': {
+        const v = this.held(value);
+        const skip = this.loc();
+        this.gotoIf(t.binaryExpression('!==', v, t.identifier('undefined')), skip);
+        this.addExpr(t.assignmentExpression('=', v, this.explodeExpression(pat.right, false)));
+        this.mark(skip);
+        return this.destructure(pat.left, v);
+      }
+      case 'ObjectPattern': {
+        const v = this.held(value);
+        this.addExpr(call('coercible', v));
+        const seen: t.Expression[] = [];
+        for (const prop of pat.properties) {
+          if (t.isRestElement(prop)) {
+            this.destructure(prop.argument, call('objRest', v, t.arrayExpression(seen.map((k) => t.cloneNode(k)))));
+            continue;
+          }
+          let key: t.Expression;
+          if (prop.computed) key = this.held(call('toKey', this.explodeExpression(prop.key as t.Expression, false)));
+          else if (t.isIdentifier(prop.key)) key = t.stringLiteral(prop.key.name);
+          else if (t.isStringLiteral(prop.key)) key = t.stringLiteral(prop.key.value);
+          else if (t.isNumericLiteral(prop.key)) key = t.stringLiteral(String(prop.key.value));
+          else if (t.isBigIntLiteral(prop.key)) key = t.stringLiteral(String(BigInt(prop.key.value)));
+          else throw this.error(prop, 'unsupported property key in a destructuring pattern');
+          seen.push(key);
+          this.destructure(prop.value as t.LVal, t.memberExpression(v, t.cloneNode(key), true));
+        }
+        return;
+      }
+      case 'ArrayPattern': {
+        const it = this.temp();
+        this.addExpr(t.assignmentExpression('=', it, call('iter', value)));
+        this.explodeTry(() => {
+          for (const el of pat.elements) {
+            if (el === null) this.addExpr(call('step', it));
+            else if (t.isRestElement(el)) this.destructure(el.argument, call('restOf', it));
+            else this.destructure(el as t.LVal, call('step', it));
+          }
+        }, null, null, (index) => this.addExpr(call('closeLoop', F(), t.numericLiteral(index), it)));
+        this.addExpr(t.assignmentExpression('=', it, t.identifier('undefined')));
+        return;
+      }
+      case 'MemberExpression': {
+        // the target's object and key are evaluated before the value
+        const obj = this.hold(this.explodeExpression(pat.object as t.Expression, false));
+        const prop = pat.computed ? this.hold(this.explodeExpression(pat.property as t.Expression, false)) : pat.property;
+        this.addExpr(t.assignmentExpression('=', t.memberExpression(obj, prop, pat.computed), value));
+        return;
+      }
+      default:
+        throw this.error(pat, `yield inside a ${pat.type} destructuring target is not supported: yield into a local first`);
+    }
+  }
+
   private error(n: t.Node, message: string): CompileError {
     return new CompileError(message, this.opts.filename, n.loc?.start.line ?? 0, n.loc?.start.column ?? 0);
   }
+}
+
+/** A callee held in a frame field is called without `this` (not as a method of the frame): `(0, $f.t1)(...)`. */
+function unbound(callee: t.Expression): t.Expression {
+  return t.isMemberExpression(callee) && t.isIdentifier(callee.object, { name: '$f' }) ? t.sequenceExpression([t.numericLiteral(0), callee]) : callee;
 }
 
 /** The frame and block records: their identity cannot change across a yield. */

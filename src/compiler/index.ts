@@ -10,3 +10,5 @@ export { closure, closureInfo, copyScope, budget, type ClosureInfo } from './clo
 export { FRAME_DATA, CLOSURE_DATA, FUNCTION_DATA, compiledFunctions, type FrameData, type ClosureData, type FunctionData, type CompiledFrame } from './contract.js';
 export { fnData, methodData } from './function-data.js';
 export { superGet, superSet, superUpdate, toKey } from './super-access.js';
+export { coercible, objRest, restOf, step } from './destructuring.js';
+export { strings } from './tagged-template.js';

@@ -338,7 +338,9 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
     for (const [p, e] of edits) {
       const parent = p.parentPath;
       if (parent && parent.isObjectProperty() && parent.node.shorthand) parent.node.shorthand = false;
-      p.replaceWith(t.inherits(e, p.node));
+      // a local called as a function is not a method of the frame: `(0, $f.$fn)(...)`, this = undefined
+      const called = (parent?.isCallExpression() || parent?.isOptionalCallExpression()) && p.key === 'callee' || parent?.isTaggedTemplateExpression() && p.key === 'tag';
+      p.replaceWith(t.inherits(called && p.isIdentifier() ? t.sequenceExpression([t.numericLiteral(0), e]) : e, p.node));
     }
     for (const e of superEdits) e();
     for (const d of declEdits) d();
@@ -443,9 +445,9 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
               if (rec) {
                 const h = `h$${u.fields.size}`;
                 u.fields.add(h);
-                const pat = patternToLVal(decls[0]!.id, scope);
                 const init = recordInit(parent as NodePath, rec);
                 lateEdits.push(() => {
+                  const pat = patternToLVal(decls[0]!.id, scope);
                   loop.left = mem(F(), h);
                   if (!t.isBlockStatement(loop.body)) loop.body = t.blockStatement([loop.body]);
                   loop.body.body.unshift(
@@ -454,16 +456,16 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
                   );
                 });
               } else {
-                const pat = patternToLVal(decls[0]!.id, scope);
                 declEdits.push(() => {
-                  loop.left = pat;
+                  loop.left = patternToLVal(decls[0]!.id, scope);
                 });
               }
               return;
             }
-            const lvals = decls.map((d) => patternToLVal(d.id, scope));
             const assigns: t.Expression[] = [];
+            // patterns are copied after the identifier edits, so their defaults see the rewritten locals
             const buildAssigns = (): void => {
+              const lvals = decls.map((d) => patternToLVal(d.id, scope));
               decls.forEach((d, i) => {
                 if (d.init) assigns.push(t.inherits(t.assignmentExpression('=', lvals[i]!, d.init), d));
                 else if (node.kind !== 'var') assigns.push(t.assignmentExpression('=', lvals[i]!, t.identifier('undefined')));
@@ -504,10 +506,10 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
           CatchClause(p) {
             const param = p.node.param;
             if (!param) return;
-            const lv = patternToLVal(param, p.scope);
             const node = p.node;
+            const scope = p.scope;
             declEdits.push(() => {
-              node.param = lv as t.Identifier;
+              node.param = patternToLVal(param, scope) as t.Identifier;
             });
           },
         });

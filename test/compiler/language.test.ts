@@ -75,6 +75,95 @@ const programs: Record<string, string> = {
       const it = o.g(); log.push(it.next().value, it.next('x').value, it.return('R'), it.next());
       log.push(proto.count);
     }`,
+  'yield in destructuring defaults: declarations, nested patterns, rest, assignment patterns, evaluation order': `
+    const log0 = [];
+    const get = (o, k) => { log0.push('get ' + k); return o[k]; };
+    function* g() {
+      const src = { get a() { log0.push('read a'); return undefined; }, get b() { log0.push('read b'); return 'B'; }, c: { d: undefined }, e: 5, f: 6 };
+      const { a = yield 'default a', b = yield 'never', c: { d = yield 'nested d' }, ...rest } = src;
+      yield [a, b, d, rest];
+      let [x = yield 'x', [y = yield 'y'] = [], , ...others] = [undefined, undefined, 'hole', 1, 2];
+      yield [x, y, others];
+      const key = 'e';
+      ({ [(log0.push('key'), key)]: x = yield 'not yielded', f: y = yield 'nope' } = src);
+      yield [x, y];
+      const o = {};
+      [o.p = yield 'member default', o['q'] = yield 'q'] = [];
+      yield o;
+      const str = [...'ab'];
+      const [s1 = yield 's1', s2, s3 = yield 's3'] = 'ab';
+      yield [s1, s2, s3, str];
+      const { z = (yield 'z1') + (yield 'z2') } = {};
+      yield z;
+      yield log0;
+    }
+    export function run(log) { drive(log, g()); }`,
+  'yield in destructuring: iterator closing on normal completion, return and throw; for-of heads; catch parameters': `
+    const log0 = [];
+    function* source(n) { try { for (let i = 0; i < n; i++) yield 'item' + i; } finally { log0.push('source closed'); } }
+    function* g(mode) {
+      const [a = yield 'a'] = source(3);
+      log0.push(['after a', a]);
+      const [u, v = yield 'v default', w = yield 'w default'] = source(1);
+      log0.push(['exhausted', u, v, w]);
+      for (const [k, val = yield 'val ' + k] of [['x'], ['y', 1]]) log0.push(['for', k, val]);
+      for (const { p = yield 'p' } of [{}, { p: 2 }]) log0.push(['p', p]);
+      let m, n;
+      for ([m = yield 'm', n] of [[undefined, 'n0']]) log0.push([m, n]);
+      try { throw { code: undefined }; } catch ({ code = yield 'code default' }) { log0.push(['caught', code]); }
+      const [first, second = yield 'second'] = source(5);
+      if (mode === 'throw') throw new Error('t');
+      return [first, second];
+    }
+    export function run(log) {
+      drive(log, g('plain'));
+      drive(log, g('throw'));
+      let it = g(); log.push(it.next()); log.push(it.return('R')); log.push(log0.splice(0));
+      it = g(); it.next(); log.push(it.next()); log.push(it.next()); try { it.throw(new Error('into w default')); } catch (e) { log.push(e.message); }
+      log.push(log0);
+    }`,
+  'yield in tagged templates: tag this, evaluation order, the same strings object per site': `
+    const log0 = [];
+    const seen = [];
+    const obj = { name: 'obj', tag(strs, ...vals) { seen.push(strs); return [this.name, strs.raw.join('|'), vals]; } };
+    function tagFree(strs, ...vals) { return [typeof this, [...strs], vals]; }
+    function* g() {
+      for (let i = 0; i < 2; i++) {
+        yield obj.tag\`a\\n\${(log0.push('first'), 1)}b\${yield 'sub ' + i}c\`;
+        yield tagFree\`x\${yield 'free'}\`;
+      }
+      yield [seen.length, seen[0] === seen[1], Object.isFrozen(seen[0]), log0];
+    }
+    export function run(log) { drive(log, g()); }`,
+  'yield in optional chains: short-circuit skips the yield, this of optional calls, nested chains': `
+    const log0 = [];
+    function* g(a) {
+      const r1 = a?.f(yield 'arg f');
+      const r2 = a?.[yield 'key'];
+      const r3 = a?.b?.c(yield 'arg c')?.d;
+      const r4 = a?.missing?.(yield 'never');
+      const r5 = a?.f?.(yield 'optional call');
+      const r6 = (log0.push('head'), a)?.h.i(yield 'deep');
+      return [r1, r2, r3, r4, r5, r6, log0.splice(0)];
+    }
+    const a = {
+      name: 'a', f(x) { return this.name + ':' + x; }, 2: 'two',
+      b: { c(x) { return { d: 'd' + x + (this === a.b) }; } },
+      h: { i(x) { return 'i' + x + (this === a.h); } },
+    };
+    export function run(log) {
+      drive(log, g(a)); drive(log, g(null)); drive(log, g(undefined));
+      const it = g({}); log.push(it.next()); try { it.next(); } catch (e) { log.push(e.constructor.name); }
+    }`,
+  'locals called as functions get this = undefined (not the frame)': `
+    function* g() {
+      const f = function () { return typeof this; };
+      const tag = function (s) { return typeof this; };
+      yield [f(), tag\`x\`, f?.(), (yield 'a', f)()];
+      const arrow = () => f();
+      yield arrow();
+    }
+    export function run(log) { drive(log, g()); }`,
   'a named generator expression calls itself by name': `
     const countdown = function* me(n) { if (n > 0) { yield n; yield* me(n - 1); } return 'done ' + n; };
     function* outer() {
