@@ -103,11 +103,30 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
       .digest('hex')
       .slice(0, 12);
 
-  for (const root of roots) compileRoot(root);
+  /** Generators nested in a plain function inside a compiled generator that use that function's variables. */
+  const deferred: { node: t.Node; qname: string }[] = [];
+  for (const root of roots) compileRoot(root, null);
+  while (deferred.length > 0) {
+    // the enclosing roots are rewritten: refresh the scope information, then find them again
+    const batch = deferred.splice(0);
+    program.scope.crawl();
+    const paths = new Map<t.Node, FnPath>();
+    program.traverse({
+      Function(p) {
+        if (batch.some((d) => d.node === p.node)) paths.set(p.node, p as FnPath);
+      },
+    });
+    for (const d of batch) {
+      const p = paths.get(d.node);
+      if (!p) throw err(d.node, 'internal: deferred generator not found');
+      compileRoot(p, d.qname);
+    }
+  }
   return ids;
 
-  function compileRoot(root: FnPath): void {
+  function compileRoot(root: FnPath, outerQname: string | null): void {
     const support: t.Statement[] = [];
+    if (outerQname !== null) aliasOuterFrames(root, support);
     /** Home object slots of super-using methods, per class or object literal node. */
     const homeSlots = new Map<t.Node, { proto?: string; stat?: string }>();
     /** Object literals to wrap as `(slot = {...})` once everything else is rewritten. */
@@ -124,7 +143,7 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
     // 1. Units: the root and every generator nested in its code.
     const addUnit = (p: FnPath, parent: UnitInfo | null): UnitInfo => {
       const name = unitName(p);
-      const qname = parent === null ? name : `${parent.qname}.${name}`;
+      const qname = parent === null ? (outerQname === null ? name : `${outerQname}.${name}`) : `${parent.qname}.${name}`;
       const tag = `${safe(name)}$${++counter}`;
       const u: UnitInfo = { path: p, node: p.node, qname, tag, fields: new Set(), paramFields: [], self: null };
       units.set(p.node, u);
@@ -146,16 +165,22 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
         }
         if (parentUnit === undefined) throw err(p.node, 'internal: nested generator without an enclosing unit');
         if (between.size > 0) {
+          let usesBetween = false;
           p.traverse({
             Identifier(r) {
-              if (!r.isReferencedIdentifier() && !(r as NodePath).isBindingIdentifier()) return;
+              if (usesBetween || (!r.isReferencedIdentifier() && !(r as NodePath).isBindingIdentifier())) return;
               const b = r.scope.getBinding(r.node.name);
               const owner = b?.scope.getFunctionParent()?.block;
-              if (owner && between.has(owner))
-                throw err(r.node, `a generator nested in a plain function inside a tasklet generator cannot use that function's variable ${r.node.name}: ` +
-                  'pass it as an argument, move the generator to module level, or mark it /* @stackless native */');
+              if (owner && between.has(owner)) usesBetween = true;
             },
           });
+          if (usesBetween) {
+            // it uses the plain function's variables: compiled afterwards as a root of its own,
+            // placed inside that function (where it sees them natively)
+            deferred.push({ node: p.node, qname: parentUnit.qname });
+            p.skip();
+            return;
+          }
         }
         addUnit(p, parentUnit);
       },
@@ -808,6 +833,34 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
       }
       list.unshift(...support);
     }
+  }
+
+  /**
+   * A deferred root sits in code already rewritten for an enclosing generator, so it may
+   * reference that generator's frame as `$f` or `$e`, names its own compilation reuses: they
+   * are renamed to aliases bound beside its support code (`const $o3 = $f;`).
+   */
+  function aliasOuterFrames(root: FnPath, support: t.Statement[]): void {
+    const aliases = new Map<string, string>();
+    const walk = (x: t.Node): void => {
+      if (t.isIdentifier(x) && (x.name === '$f' || x.name === '$e')) {
+        let a = aliases.get(x.name);
+        if (a === undefined) {
+          a = `$o${++counter}`;
+          aliases.set(x.name, a);
+          support.push(t.variableDeclaration('const', [t.variableDeclarator(t.identifier(a), t.identifier(x.name))]));
+        }
+        x.name = a;
+        return;
+      }
+      for (const key of t.VISITOR_KEYS[x.type] ?? []) {
+        const v = (x as unknown as Record<string, unknown>)[key];
+        if (Array.isArray(v)) for (const c of v) { if (c && typeof c === 'object') walk(c as t.Node); }
+        else if (v && typeof v === 'object') walk(v as t.Node);
+      }
+    };
+    walk(root.node);
+    if (aliases.size > 0) root.scope.crawl();
   }
 
   function depth(p: NodePath): number {

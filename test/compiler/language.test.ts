@@ -164,6 +164,30 @@ const programs: Record<string, string> = {
       yield arrow();
     }
     export function run(log) { drive(log, g()); }`,
+  'generators nested in plain functions inside a generator, using that function\'s parameters, lets and per-iteration lets': `
+    const log0 = [];
+    function* outer(x) {
+      const make = (k) => function* (n) { let i = 0; try { while (i < n) yield [k, x, i++]; } finally { log0.push('fin ' + k); } return k * 10; };
+      yield* make(1)(2);
+      function plain(p) {
+        let local = p + '!';
+        const gens = [];
+        for (let i = 0; i < 3; i++) { let j = i * 2; gens.push(function* () { yield [local, i, j]; local += i; yield* inner(i); }); }
+        function* inner(m) { yield 'inner ' + m + ' ' + local; }
+        return gens;
+      }
+      for (const gen of plain('p')) yield* gen();
+      const o = { m(j) { return function* named() { yield j + x; const again = yield 'again?'; if (again) yield* named(); }; } };
+      yield* o.m(5)();
+      const it = make(2)(5); it.next(); log0.push(it.return('early'));
+      x = 'changed';
+      yield* make(3)(1);
+      return log0;
+    }
+    export function run(log) {
+      drive(log, outer('x'));
+      const it = outer('y'); log.push(it.next()); try { it.throw(new Error('into nested')); } catch (e) { log.push(e.message); }
+    }`,
   'a named generator expression calls itself by name': `
     const countdown = function* me(n) { if (n > 0) { yield n; yield* me(n - 1); } return 'done ' + n; };
     function* outer() {
