@@ -4,7 +4,8 @@
  * Server (add on creation, delete on close); reader: hub.ts.
  */
 export interface Closeable {
-  close(): void;
+  /** Close at once (a socket discards unsent data). */
+  closeNow(): void;
 }
 
 const open = new Set<Closeable>();
@@ -21,6 +22,6 @@ export function removeResource(r: Closeable): void {
 export function closeAllResources(): number {
   const list = [...open];
   open.clear();
-  for (const r of list) r.close();
+  for (const r of list) r.closeNow();
   return list.length;
 }

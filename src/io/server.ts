@@ -7,7 +7,7 @@ import { addResource, removeResource } from './resources.js';
 import { Socket } from './socket.js';
 import { stats } from './stats.js';
 import { TimeoutError } from './timeout.js';
-import { NOT_YET, READY, syncOp, timeoutOf } from './sync-op.js';
+import { NOT_YET, READY, syncOp, timeoutOf, type SyncRequest } from './sync-op.js';
 import { WaitQueue } from './wait-queue.js';
 import { Waiter, type WaitOwner } from './waiter.js';
 
@@ -44,22 +44,23 @@ export class Server {
 
   /** Wait for the next connection. `{ timeout }` raises TimeoutError. */
   accept(options?: { timeout?: number | null }): Op<Socket> {
-    const ms = timeoutOf(options);
-    return syncOp<Socket>({
-      label: () => `accept() on ${this}`,
-      kind: 'server',
-      external: true,
-      attempt: () => {
-        if (this.status === 'closed') throw new SocketClosedError(`accept() on ${this}: the server is closed`);
-        return this.queue.shift() ?? NOT_YET;
-      },
-      queue: this.acceptors,
-      timeoutMs: ms,
-      onTimeout: () => new Bomb(new TimeoutError(`accept() on ${this} timed out after ${ms} ms`, ms)),
-      passOn: () => {
-        if (this.queue.length > 0 || this.status === 'closed') this.acceptors.wakeOne(READY);
-      },
-    });
+    return syncOp<Socket>(new AcceptRequest(this, timeoutOf(options)));
+  }
+
+  /** @internal Caller: AcceptRequest. The next queued connection, or NOT_YET. */
+  _take(): Socket | typeof NOT_YET {
+    if (this.status === 'closed') throw new SocketClosedError(`accept() on ${this}: the server is closed`);
+    return this.queue.shift() ?? NOT_YET;
+  }
+
+  /** @internal Caller: AcceptRequest (a woken acceptor gave up). */
+  _passOn(): void {
+    if (this.queue.length > 0 || this.status === 'closed') this.acceptors.wakeOne(READY);
+  }
+
+  /** @internal */
+  get _acceptors(): WaitQueue {
+    return this.acceptors;
   }
 
   /** Stop listening; close queued connections; a waiting accept() raises SocketClosedError. */
@@ -69,8 +70,13 @@ export class Server {
     stats.servers--;
     removeResource(this);
     this.raw.close();
-    for (const s of this.queue.splice(0)) s.close();
+    for (const s of this.queue.splice(0)) s.abort();
     this.acceptors.wakeAll(READY);
+  }
+
+  /** @internal Caller: main() when its body has ended (resources.ts). */
+  closeNow(): void {
+    this.close();
   }
 
   /** The bound address ({ port, address, family }) or the Unix socket path. */
@@ -113,6 +119,35 @@ export class Server {
   /** Tasklets waiting in accept(). */
   get accepting(): number {
     return this.acceptors.length;
+  }
+}
+
+/** One accept(): a class rather than closures (one small object per accepted connection). */
+class AcceptRequest implements SyncRequest<Socket> {
+  readonly kind = 'server';
+  readonly external = true;
+  readonly queue: WaitQueue;
+  constructor(
+    private readonly server: Server,
+    readonly timeoutMs: number | null,
+  ) {
+    this.queue = server._acceptors;
+  }
+  /** For tasklets() and errors, built only when needed. */
+  get label(): this {
+    return this;
+  }
+  toString(): string {
+    return `accept() on ${this.server}`;
+  }
+  attempt(): Socket | typeof NOT_YET {
+    return this.server._take();
+  }
+  onTimeout(): unknown {
+    return new Bomb(new TimeoutError(`accept() on ${this.server} timed out after ${this.timeoutMs} ms`, this.timeoutMs));
+  }
+  passOn(): void {
+    this.server._passOn();
   }
 }
 

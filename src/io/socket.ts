@@ -19,8 +19,10 @@ import { StreamWriter, type WriteOptions } from './stream-writer.js';
  */
 export class Socket {
   readonly raw: NetSocket;
-  private readonly reader: StreamReader;
-  private readonly writer: StreamWriter;
+  /** @internal Read by the shared event listeners below. */
+  readonly reader: StreamReader;
+  /** @internal */
+  readonly writer: StreamWriter;
   private counted = true;
   private _label: string | null;
 
@@ -30,23 +32,18 @@ export class Socket {
     this._label = label ?? null;
     // the label is computed only for messages: asking Node for the peer address costs a
     // syscall and ~100 bytes per connection
-    const r = (this.reader = new StreamReader(raw, this, 'socket', false));
-    const w = (this.writer = new StreamWriter(raw, this, 'socket', false));
+    this.reader = new StreamReader(raw, this, 'socket', false);
+    this.writer = new StreamWriter(raw, this, 'socket', false);
     stats.sockets++;
     addResource(this);
-    // one listener per event, shared by both directions (less memory per idle connection)
-    raw.on('data', (d: Buffer) => r.onData(d));
-    raw.on('end', () => r.onEnd());
-    raw.on('drain', () => w.onDrain());
-    raw.on('error', (e: unknown) => {
-      r.onError(e);
-      w.onError(e);
-    });
-    raw.on('close', () => {
-      r.onEnd();
-      w.onClose();
-      this.uncount();
-    });
+    // One shared listener per event, finding this wrapper through the raw socket (`this` of
+    // a listener is the emitter): no closures per connection.
+    (raw as OwnedSocket)[OWNER] = this;
+    raw.on('data', onData);
+    raw.on('end', onEnd);
+    raw.on('drain', onDrain);
+    raw.on('error', onError);
+    raw.on('close', onClose);
   }
 
   // ---- reading ---------------------------------------------------------------------------
@@ -92,23 +89,54 @@ export class Socket {
     this.writer.end();
   }
 
-  /** Close both directions now; waiting readers/writers get SocketClosedError. Idempotent. */
+  /**
+   * Close gracefully, like node:net's `end()`: reading stops at once (buffered input is
+   * discarded; a blocked read and later calls raise SocketClosedError), data already written
+   * is still delivered, then FIN, then the handle is released. If the peer does not take
+   * the pending data within LINGER_MS (5 s) the connection is aborted. Idempotent.
+   */
   close(): void {
-    if (this._label === null && !this.raw.destroyed) this._label = describePeer(this.raw); // for later messages
-    this.reader.close();
-    this.writer.close();
+    this.stop();
+    const raw = this.raw;
+    if (raw.destroyed) return removeResource(this);
+    if (!raw.writableEnded) raw.end();
+    if (raw.writableFinished) {
+      raw.destroy();
+      return;
+    }
+    // stays a resource (main() aborts it when it ends) until 'close'
+    raw.on('finish', destroyAfterFinish);
+    if (raw.writableLength > 0) raw.setTimeout(LINGER_MS, destroyAfterFinish);
+  }
+
+  /** Close now (hard): unsent data is discarded; blocked and later calls raise SocketClosedError. Idempotent. */
+  abort(): void {
+    this.stop();
     this.raw.destroy();
     removeResource(this);
   }
 
-  /** Close with a TCP reset (RST) instead of FIN, where supported. */
+  /** Close with a TCP reset (RST) instead of FIN, where supported; unsent data is discarded. */
   reset(): void {
-    if (this._label === null && !this.raw.destroyed) this._label = describePeer(this.raw);
-    this.reader.close();
-    this.writer.close();
+    this.stop();
     if (typeof this.raw.resetAndDestroy === 'function') this.raw.resetAndDestroy();
     else this.raw.destroy();
     removeResource(this);
+  }
+
+  /** @internal Caller: main() when its body has ended (resources.ts). */
+  closeNow(): void {
+    this.abort();
+  }
+
+  /** Stop both directions for tasklets (waiting ones raise SocketClosedError). */
+  private stop(): void {
+    // the peer's address for the messages of waiting calls, which are built after the handle
+    // is gone (asked only then: it costs a syscall)
+    if (this._label === null && !this.raw.destroyed && (this.reader.waiting || this.writer.waiting > 0))
+      this._label = describePeer(this.raw);
+    this.reader.close();
+    this.writer.close();
   }
 
   // ---- attributes ------------------------------------------------------------------------
@@ -139,7 +167,7 @@ export class Socket {
   get localPort(): number | undefined {
     return this.raw.localPort;
   }
-  /** True once close() was called or the connection went away. */
+  /** True once close()/abort()/reset() was called or the connection went away. */
   get closed(): boolean {
     return this.reader.status === 'closed' || this.raw.destroyed;
   }
@@ -158,7 +186,8 @@ export class Socket {
     this.writer.checkInvariants();
   }
 
-  private uncount(): void {
+  /** @internal Caller: the 'close' listener. */
+  uncount(): void {
     if (!this.counted) return;
     this.counted = false;
     stats.sockets--;
@@ -171,4 +200,36 @@ function describePeer(raw: NetSocket): string {
   const addr = raw.address();
   if (typeof addr === 'string') return addr;
   return 'socket';
+}
+
+/** How long close() lets unsent data drain before aborting the connection. */
+const LINGER_MS = 5_000;
+
+const OWNER = Symbol('stackless/io Socket');
+type OwnedSocket = NetSocket & { [OWNER]: Socket };
+
+// The raw socket's listeners, shared by every Socket (`this` is the raw socket).
+function onData(this: OwnedSocket, d: Buffer): void {
+  this[OWNER].reader.onData(d);
+}
+function onEnd(this: OwnedSocket): void {
+  this[OWNER].reader.onEnd();
+}
+function onDrain(this: OwnedSocket): void {
+  this[OWNER].writer.onDrain();
+}
+function onError(this: OwnedSocket, e: unknown): void {
+  const s = this[OWNER];
+  s.reader.onError(e);
+  s.writer.onError(e);
+}
+function onClose(this: OwnedSocket): void {
+  const s = this[OWNER];
+  s.reader.onEnd();
+  s.writer.onClose();
+  s.uncount();
+}
+/** close(): the pending data is out (or the linger timeout passed). */
+function destroyAfterFinish(this: NetSocket): void {
+  this.destroy();
 }

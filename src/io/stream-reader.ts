@@ -101,6 +101,11 @@ export class StreamReader implements WaitOwner {
     return launch(new ReadOp(this, 'all', 0, null, Infinity, options?.timeout));
   }
 
+  /** A tasklet is waiting to read. */
+  get waiting(): boolean {
+    return this.waiter !== null;
+  }
+
   /** Discard buffered data and stop reading; blocked and later reads raise SocketClosedError. */
   close(): void {
     if (this.status === 'closed') return;
@@ -207,7 +212,10 @@ export class StreamReader implements WaitOwner {
   }
 }
 
+const NEWLINE = Buffer.from('\n');
+
 function toDelimiter(d: Buffer | string): Buffer {
+  if (d === '\n') return NEWLINE;
   const b = typeof d === 'string' ? Buffer.from(d) : d;
   if (b.length === 0) throw new RangeError('the delimiter must not be empty');
   return b;

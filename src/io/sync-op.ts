@@ -10,8 +10,8 @@ export const READY: unique symbol = Symbol('ready');
 
 /** What a blocking primitive operation needs. */
 export interface SyncRequest<T> {
-  /** For tasklets() and errors; a function is called only when needed. */
-  readonly label: string | (() => string);
+  /** For tasklets() and errors; a function (or an object's toString()) is called only when needed. */
+  readonly label: string | (() => string) | { toString(): string };
   /** For tasklets(): default 'sync'. */
   readonly kind?: WaitKind;
   /** Complete now (taking the resource) or return NOT_YET. May throw. `retry` is true for
@@ -68,7 +68,7 @@ export class SyncOp<T> extends Op<T> {
   }
   toString(): string {
     const l = this.req.label;
-    return typeof l === 'string' ? l : l();
+    return typeof l === 'string' ? l : typeof l === 'function' ? l() : String(l);
   }
 }
 

@@ -50,7 +50,8 @@ export class Waiter implements Waitable {
 
   constructor(
     readonly kind: WaitKind,
-    private readonly _what: string | (() => string),
+    /** What is awaited: a string, or built on demand by a function or an object's toString(). */
+    private readonly _what: string | (() => string) | { toString(): string },
     readonly external: boolean,
     private readonly owner: WaitOwner | null,
   ) {}
@@ -136,7 +137,8 @@ export class Waiter implements Waitable {
 
   /** What is awaited ("recv() on 127.0.0.1:5000"); computed on demand. */
   get what(): string {
-    return typeof this._what === 'string' ? this._what : this._what();
+    const w = this._what;
+    return typeof w === 'string' ? w : typeof w === 'function' ? w() : String(w);
   }
 
   /** @internal */

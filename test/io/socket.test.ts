@@ -21,6 +21,7 @@ import {
   spawn,
   tasklets,
   TimeoutError,
+  wait,
   WriteAfterShutdownError,
   type Server,
   type Socket,
@@ -298,6 +299,106 @@ describe('sockets: reading and writing', () => {
       assert.ok(err instanceof ConnectionRefusedError, String(err));
       assert.equal((err as IoError).code, 'ECONNREFUSED');
     });
+    await settle();
+    assertClean();
+  });
+});
+
+/** A plain node:net client that does not read until `resume()`; `done` is every byte it got
+ * until the server's FIN, or the error that ended the connection. */
+function slowReader(port: number): { resume(): void; done: Promise<{ bytes: number; error: string | null }> } {
+  const c = net.connect(port, '127.0.0.1');
+  c.pause();
+  let bytes = 0;
+  const done = new Promise<{ bytes: number; error: string | null }>((resolve) => {
+    c.on('data', (d: Buffer) => (bytes += d.length));
+    c.on('end', () => resolve({ bytes, error: null }));
+    c.on('error', (e: NodeJS.ErrnoException) => resolve({ bytes, error: e.code ?? e.message }));
+  });
+  return { resume: () => c.resume(), done };
+}
+
+describe('sockets: closing', () => {
+  useCleanScheduler();
+  const BIG = 8 * 1024 * 1024; // more than the kernel buffers hold: part stays in Node's buffer
+
+  /** Accept one connection from a paused client and get a write of BIG bytes parked on
+   * 'drain' (so unsent data sits in Node's buffer); returns the server socket and the
+   * writer's outcome. */
+  function* pendingWrite(server: Server) {
+    const s = yield* server.accept();
+    const outcome: { error: unknown } = { error: undefined };
+    spawn(function* () {
+      try {
+        yield* s.write(Buffer.alloc(BIG, 7));
+        outcome.error = null;
+      } catch (e) {
+        outcome.error = e;
+      }
+    });
+    while (s.raw.writableLength === 0 || !s.raw.writableNeedDrain) yield* sleep(1);
+    return { s, outcome };
+  }
+
+  it('close() after write() delivers every byte, then FIN (it used to discard unsent data)', async () => {
+    const got = await main(function* () {
+      const server = yield* listen(0);
+      const client = slowReader(server.port);
+      const { s, outcome } = yield* pendingWrite(server);
+      assert.ok(s.raw.writableLength > 0, 'data is still queued in Node when close() is called');
+      s.close();
+      assert.equal(s.closed, true);
+      yield* sleep(0);
+      assert.ok(outcome.error instanceof SocketClosedError, `the parked writer is told: ${String(outcome.error)}`);
+      let err: unknown = null;
+      try {
+        yield* s.write('late');
+      } catch (e) {
+        err = e;
+      }
+      assert.ok(err instanceof SocketClosedError, String(err));
+      assert.equal(ioStats().sockets, 1, 'the closing socket counts until its data is out');
+      client.resume();
+      const r = yield* wait(client.done);
+      server.close();
+      return r;
+    });
+    assert.deepEqual(got, { bytes: BIG, error: null });
+    await settle();
+    assertClean();
+  });
+
+  it('abort() discards unsent data at once', async () => {
+    const got = await main(function* () {
+      const server = yield* listen(0);
+      const client = slowReader(server.port);
+      const { s, outcome } = yield* pendingWrite(server);
+      s.abort();
+      assert.equal(s.closed, true);
+      yield* sleep(0);
+      assert.ok(outcome.error instanceof SocketClosedError, String(outcome.error));
+      client.resume();
+      const r = yield* wait(client.done);
+      server.close();
+      return r;
+    });
+    assert.ok(got.bytes < BIG, `abort() cut the stream short (${got.bytes} of ${BIG} bytes)`);
+    await settle();
+    assertClean();
+  });
+
+  it('a closing socket whose peer never reads is aborted when main() ends: nothing leaks, no hang', async () => {
+    let client: ReturnType<typeof slowReader> | null = null;
+    await main(function* () {
+      const server = yield* listen(0);
+      client = slowReader(server.port);
+      const { s } = yield* pendingWrite(server);
+      s.close();
+      assert.equal(ioStats().sockets, 1, 'the closing socket still counts');
+    });
+    client!.resume();
+    const r = await client!.done;
+    assert.ok(r.bytes < BIG, `the lingering data was discarded (${r.bytes} of ${BIG} bytes)`);
     await settle();
     assertClean();
   });
