@@ -12,3 +12,4 @@ export { fnData, methodData } from './function-data.js';
 export { superGet, superSet, superUpdate, toKey } from './super-access.js';
 export { coercible, objRest, restOf, step } from './destructuring.js';
 export { strings } from './tagged-template.js';
+export { tdz } from './uninitialized.js';

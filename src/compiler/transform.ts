@@ -4,6 +4,7 @@ import * as t from '@babel/types';
 import { CompileError } from './compile-error.js';
 import { Emitter } from './emitter.js';
 import { planSuperRewrite } from './super-rewrite.js';
+import { tdzRange, tdzUnsafe } from './tdz.js';
 
 /**
  * The tasklet transform of one module (a Babel plugin body): every generator function
@@ -138,7 +139,7 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
     /** Compiled inside a function or block: registered weakly on each evaluation. */
     const nestedArg: t.Expression[] = t.isProgram(placement.block) ? [] : [t.numericLiteral(1)];
     const units = new Map<t.Node, UnitInfo>();
-    const boxed = new Map<ScopeNode, { field: string; unit: UnitInfo; names: string[] }>();
+    const boxed = new Map<ScopeNode, { field: string; unit: UnitInfo; names: string[]; checked: Set<string> }>();
 
     // 1. Units: the root and every generator nested in its code.
     const addUnit = (p: FnPath, parent: UnitInfo | null): UnitInfo => {
@@ -192,7 +193,14 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
     for (const u of units.values()) checkForbidden(u);
 
     // 3. Bindings owned by units.
-    interface Owned { binding: Binding; unit: UnitInfo; owner: ScopeNode; field: string }
+    interface Owned {
+      binding: Binding;
+      unit: UnitInfo;
+      owner: ScopeNode;
+      field: string;
+      /** Checked for TDZ (tdz.ts): a bit in a frame word, or present-once-initialised in a block record. */
+      tdz?: { word: string; bit: number } | 'boxed';
+    }
     const owned = new Map<Binding, Owned>();
     const scopes = new Set<Scope>();
     for (const u of units.values()) {
@@ -234,7 +242,7 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
         if (owner !== null) {
           let rec = boxed.get(owner);
           if (!rec) {
-            rec = { field: `b$${u.fields.size}`, unit: u, names: [] };
+            rec = { field: `b$${u.fields.size}`, unit: u, names: [], checked: new Set() };
             u.fields.add(rec.field);
             boxed.set(owner, rec);
           }
@@ -319,20 +327,72 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
       throw err(site.node, 'internal: scope not found from closure');
     }
 
-    // 4. Rewrite references (reads, writes) to owned bindings.
-    const edits: [NodePath, t.Expression][] = [];
+    // 4. Rewrite references (reads, writes) to owned bindings; TDZ checks where a site may run
+    // before the declaration (tdz.ts).
+    const edits = new Map<NodePath, t.Expression>();
+    const tdzWords = new Map<UnitInfo, { word: string; used: number }>();
+    const tdzSlot = (u: UnitInfo): { word: string; bit: number } => {
+      let w = tdzWords.get(u);
+      if (!w || w.used === 30) {
+        w = { word: allocField(u, 'tdz'), used: 0 };
+        tdzWords.set(u, w);
+      }
+      return { word: w.word, bit: 1 << w.used++ };
+    };
+    const tdzError = (name: string): t.Expression => t.callExpression(mem(t.identifier('$rt'), 'tdz'), [t.stringLiteral(name)]);
     for (const o of owned.values()) {
       const b = o.binding;
-      const site = (p: NodePath<t.Identifier>): void => {
-        if (o.unit.node && inParams(p, o.unit.node) && ctxOf(p).node === o.unit.node) return; // own params: native in the wrapper
-        edits.push([p, mem(scopeExpr(p, o.owner), o.field)]);
-      };
-      for (const r of b.referencePaths) if (r.isIdentifier()) site(r);
+      const name = b.identifier.name;
+      const own = (p: NodePath): boolean => o.unit.node !== undefined && inParams(p, o.unit.node) && ctxOf(p).node === o.unit.node; // own params: native in the wrapper
+      const writes = new Set<NodePath<t.Identifier>>();
       for (const c of b.constantViolations) {
         if (c.node === b.path.node) continue;
-        for (const idp of lvalIdentifiers(c, b.identifier.name)) site(idp);
+        for (const idp of lvalIdentifiers(c, name)) writes.add(idp);
       }
+      const reads = b.referencePaths.filter((r): r is NodePath<t.Identifier> => r.isIdentifier() && !writes.has(r as NodePath<t.Identifier>));
+      const range = tdzRange(b);
+      const unsafe = new Set<NodePath>();
+      if (range !== null) for (const p of [...reads, ...writes]) if (!own(p) && tdzUnsafe(b, range, p)) unsafe.add(p);
+      if (unsafe.size > 0) {
+        const rec = boxed.get(o.owner);
+        rec?.checked.add(o.field);
+        o.tdz = rec ? 'boxed' : tdzSlot(o.unit);
+      }
+      const site = (p: NodePath<t.Identifier>, write: boolean): void => {
+        if (own(p)) return;
+        const base = scopeExpr(p, o.owner);
+        const tdz = o.tdz;
+        if (!unsafe.has(p) || tdz === undefined) {
+          edits.set(p, mem(base, o.field));
+          return;
+        }
+        // initialised? boxed: the record has the field; frame: the binding's bit is set
+        const ready = tdz === 'boxed' ? t.binaryExpression('in', t.stringLiteral(o.field), base) : t.binaryExpression('&', mem(base, tdz.word), t.numericLiteral(tdz.bit));
+        edits.set(p, write
+          ? t.memberExpression(t.cloneNode(base), t.conditionalExpression(ready, t.stringLiteral(o.field), tdzError(name)), true)
+          : t.conditionalExpression(ready, mem(t.cloneNode(base), o.field), tdzError(name)));
+      };
+      for (const r of reads) site(r, false);
+      for (const w of writes) site(w, true);
     }
+    /** After a declaration of checked bindings has run: mark them initialised (frame bits). */
+    const tdzInitialised = (ids: string[], scope: Scope): t.Expression[] => {
+      const out: t.Expression[] = [];
+      for (const id of ids) {
+        const b = scope.getBinding(id);
+        const o = b ? owned.get(b) : undefined;
+        if (o?.tdz !== undefined && o.tdz !== 'boxed') out.push(t.assignmentExpression('|=', mem(F(), o.tdz.word), t.numericLiteral(o.tdz.bit)));
+      }
+      return out;
+    };
+    /** Entering the scope of checked frame-level bindings again (a block in a loop): uninitialised. */
+    const tdzResets = (block: t.Node): t.Expression[] => {
+      const out: t.Expression[] = [];
+      for (const o of owned.values())
+        if (o.tdz !== undefined && o.tdz !== 'boxed' && o.binding.scope.block === block && block !== o.unit.node)
+          out.push(t.assignmentExpression('&=', mem(F(), o.tdz.word), t.numericLiteral(~o.tdz.bit)));
+      return out;
+    };
     // `this` of a unit
     for (const u of units.values()) {
       u.path.traverse({
@@ -341,7 +401,7 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
           while (q && !(q.isFunction() && !q.isArrowFunctionExpression()) && !q.isClass()) q = q.parentPath;
           if (!q || q.node !== u.node) return;
           if (inParams(p, u.node)) return;
-          edits.push([p, mem(scopeExpr(p, u.node), 'self')]);
+          edits.set(p, mem(scopeExpr(p, u.node), 'self'));
         },
       });
     }
@@ -449,9 +509,12 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
               const target = directFor(p.scope.getBinding(id.name));
               if (target) {
                 const node = p.node;
+                const scope = p.parentPath.scope;
                 declEdits.push(() => {
                   const expr = t.classExpression(node.id, node.superClass, node.body, node.decorators ?? []);
-                  p.replaceWith(t.inherits(t.expressionStatement(t.assignmentExpression('=', target, expr)), node));
+                  const assign = t.assignmentExpression('=', target, expr);
+                  const mark = tdzInitialised([id.name], scope);
+                  p.replaceWith(t.inherits(t.expressionStatement(mark.length > 0 ? t.sequenceExpression([assign, ...mark]) : assign), node));
                 });
               }
             }
@@ -494,6 +557,7 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
               decls.forEach((d, i) => {
                 if (d.init) assigns.push(t.inherits(t.assignmentExpression('=', lvals[i]!, d.init), d));
                 else if (node.kind !== 'var') assigns.push(t.assignmentExpression('=', lvals[i]!, t.identifier('undefined')));
+                if (node.kind !== 'var') assigns.push(...tdzInitialised(Object.keys(t.getBindingIdentifiers(d.id)), scope));
               });
             };
             if (parent.isForStatement() && p.key === 'init') {
@@ -502,7 +566,7 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
               const recInit = rec ? recordInit(parent as NodePath, rec) : null;
               declEdits.push(() => {
                 buildAssigns();
-                const init: t.Expression[] = [];
+                const init: t.Expression[] = tdzResets(loop);
                 if (rec) init.push(t.assignmentExpression('=', mem(F(), rec.field), recInit!));
                 init.push(...assigns);
                 loop.init = init.length === 0 ? null : init.length === 1 ? init[0]! : t.sequenceExpression(init);
@@ -520,12 +584,23 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
             });
           },
           BlockStatement(p) {
+            const node = p.node;
+            declEdits.push(() => {
+              const resets = tdzResets(node);
+              if (resets.length > 0) node.body.unshift(t.expressionStatement(resets.length === 1 ? resets[0]! : t.sequenceExpression(resets)));
+            });
             const rec = boxed.get(p.node);
             if (!rec) return;
-            const node = p.node;
             const init = recordInit(p, rec);
             declEdits.push(() => {
               node.body.unshift(t.expressionStatement(t.assignmentExpression('=', mem(F(), rec.field), init)));
+            });
+          },
+          SwitchStatement(p) {
+            const node = p.node;
+            declEdits.push(() => {
+              const resets = tdzResets(node);
+              if (resets.length > 0) node.discriminant = t.sequenceExpression([...resets, node.discriminant]);
             });
           },
           CatchClause(p) {
@@ -541,10 +616,11 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
       }
     }
     /** `{ env, $x: undefined, ... }` for boxed scope node at `p`. */
-    function recordInit(p: NodePath, rec: { names: string[] }): t.Expression {
+    function recordInit(p: NodePath, rec: { names: string[]; checked: Set<string> }): t.Expression {
       const outer = scopeNodesOutward(p)[0]!;
       const props = [t.objectProperty(t.identifier('env'), scopeExpr(p, outer))];
-      for (const n of rec.names) props.push(t.objectProperty(t.identifier(n), t.identifier('undefined')));
+      // a binding checked for TDZ is absent until its declaration runs
+      for (const n of rec.names) if (!rec.checked.has(n)) props.push(t.objectProperty(t.identifier(n), t.identifier('undefined')));
       return t.objectExpression(props);
     }
     function hoistFunction(p: NodePath<t.FunctionDeclaration>): void {

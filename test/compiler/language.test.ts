@@ -188,6 +188,40 @@ const programs: Record<string, string> = {
       drive(log, outer('x'));
       const it = outer('y'); log.push(it.next()); try { it.throw(new Error('into nested')); } catch (e) { log.push(e.message); }
     }`,
+  'TDZ: let, const and class bindings used before their declaration throw ReferenceError, as native': `
+    function* g(k) {
+      function early() { return x; }
+      function setEarly() { x = 'set'; }
+      try { yield early(); } catch (e) { yield e.constructor.name + ': ' + e.message; }
+      try { setEarly(); } catch (e) { yield e.message; }
+      try { yield typeof x; } catch (e) { yield 'typeof: ' + e.message; }
+      let x = 1;
+      yield early();
+      setEarly();
+      yield x;
+      for (let i = 0; i < 3; i++) {
+        if (i === 1) try { yield y; } catch (e) { yield 'again in iteration ' + i + ': ' + e.message; }
+        let y = 'y' + i;
+        const later = [() => z];
+        if (i === 2) try { yield later[0](); } catch (e) { yield 'closure: ' + e.message; }
+        const z = 'z' + i;
+        yield [y, later[0]()];
+      }
+      const { a, b = a, c = (() => { try { return d; } catch (e) { return e.message; } })(), d } = { a: 'A', d: 'D' };
+      yield [a, b, c, d];
+      try { const self = self + 1; } catch (e) { yield e.message; }
+      try { new Later(); } catch (e) { yield e.message; }
+      class Later { static make() { return new Later(); } }
+      yield Later.make() instanceof Later;
+      switch (k) {
+        case 0: let s = 's';
+        case 1: try { yield s; } catch (e) { yield 'switch: ' + e.message; }
+      }
+      const arrow = () => q;
+      const q = yield 'q';
+      yield arrow();
+    }
+    export function run(log) { drive(log, g(0)); drive(log, g(1)); }`,
   'a named generator expression calls itself by name': `
     const countdown = function* me(n) { if (n > 0) { yield n; yield* me(n - 1); } return 'done ' + n; };
     function* outer() {
