@@ -16,7 +16,8 @@ import {
   C_SENDERS,
   ERR_HAS_CAUSE,
   ERR_HAS_STACK,
-  FN_FUNCTION,
+  FN_CLASS,
+  FN_COMPILED,
   OP_DONE,
   T_ATOMIC,
   T_BLOCK_TRAP,
@@ -24,12 +25,14 @@ import {
   T_HAS_ENTRY,
   T_HAS_NAME,
   T_STATUS_MASK,
+  T_SUBCLASS,
   Tag,
   TYPED_ARRAY_KINDS,
 } from './format.js';
 import { restoreOperation } from './operation.js';
 import { PickleError } from './pickle-error.js';
 import { classNamed, functionNamed, type ClassEntry } from './registry.js';
+import { isRuntimeField } from './tasklet-fields.js';
 
 /** Stands for an object that is still being built (a cycle through a frame, closure or revive()). */
 class Pending {
@@ -120,6 +123,11 @@ export class Decoder {
       if (c.rem === 0) {
         stack.pop();
         if (c === root) break;
+        if (c.kind === K.ARRAY && c.tag === Tag.ARRAY_PROPS) {
+          // the elements of an ARRAY_PROPS are done; its named properties follow (the container below)
+          this.complete(c);
+          continue;
+        }
         const v = this.complete(c);
         this.deliver(stack[stack.length - 1]!, v);
         continue;
@@ -222,6 +230,15 @@ export class Decoder {
         stack.push(ctr(K.ARRAY, n, a, tag, id));
         return PUSHED;
       }
+      case Tag.ARRAY_PROPS: {
+        const a: unknown[] = [];
+        const n = r.varint();
+        const names = r.varint();
+        const id = this.newId(a);
+        stack.push(ctr(K.OBJECT, names, a, tag, id));
+        stack.push(ctr(K.ARRAY, n, a, tag, id));
+        return PUSHED;
+      }
       case Tag.HOLES: {
         const n = r.varint();
         c.idx += n;
@@ -320,11 +337,20 @@ export class Decoder {
       }
       case Tag.TASKLET: {
         const bits = r.byte();
-        const t = restoreTasklet({ status: 'new', frames: [], tempval: undefined, entry: null, atomic: false, blockTrap: false, name: null });
+        // A registered subclass's instance is made by Tasklet's constructor alone (the
+        // subclass's constructor does not run; its fields are restored from the pickle).
+        const t =
+          bits & T_SUBCLASS
+            ? (Reflect.construct(Tasklet, [null], classNamed(this.str())!.cls) as Tasklet)
+            : restoreTasklet({ status: 'new', frames: [], tempval: undefined, entry: null, atomic: false, blockTrap: false, name: null });
         const id = this.newId(t);
         const x = ctr(
           K.ARGS,
-          (bits & T_HAS_NAME ? 1 : 0) + 2 + (bits & T_HAS_ENTRY ? 2 : 0) + ((bits & T_STATUS_MASK) === T_BLOCKED ? 1 : 0),
+          (bits & T_HAS_NAME ? 1 : 0) +
+            2 +
+            (bits & T_HAS_ENTRY ? 2 : 0) +
+            ((bits & T_STATUS_MASK) === T_BLOCKED ? 1 : 0) +
+            (bits & T_SUBCLASS ? 1 : 0),
           t,
           tag,
           id,
@@ -346,8 +372,9 @@ export class Decoder {
       }
       case Tag.FUNCTION: {
         const kind = r.byte();
+        if (kind === FN_COMPILED) return this.code[r.varint()]!.info.fn;
         const name = this.str();
-        return kind === FN_FUNCTION ? functionNamed(name) : classNamed(name)!.cls;
+        return kind === FN_CLASS ? classNamed(name)!.cls : functionNamed(name);
       }
       case Tag.OPERATION: {
         const mode = r.byte();
@@ -631,6 +658,14 @@ export class Decoder {
     const entryFn = bits & T_HAS_ENTRY ? a[i++] : null;
     const entryArgs = bits & T_HAS_ENTRY ? a[i++] : null;
     const channel = (bits & T_STATUS_MASK) === T_BLOCKED ? a[i++] : null;
+    const fields = bits & T_SUBCLASS ? a[i++] : null;
+    if (fields !== null) {
+      if (typeof fields !== 'object') throw new PickleError('corrupted pickle: the fields of a Tasklet subclass instance are not an object');
+      for (const k of Object.keys(fields)) {
+        if (isRuntimeField(k)) throw new PickleError(`corrupted pickle: a Tasklet subclass field is named ${JSON.stringify(k)}, a field of the runtime`);
+        defineProperty(t, k, { value: (fields as Record<string, unknown>)[k], writable: true, enumerable: true, configurable: true });
+      }
+    }
     if (name !== null && typeof name !== 'string') throw new PickleError('corrupted pickle: a tasklet name is not a string');
     if (!Array.isArray(frames) || !frames.every((f) => isFrame(f) && (f as Frame).restorable === true))
       throw new PickleError('corrupted pickle: a tasklet frame list holds something that is not a compiled frame');

@@ -4,7 +4,15 @@ import { Op, RESUME_ITER } from '../core/op.js';
 import { channelState, taskletState } from '../core/restore.js';
 import { sched } from '../core/scheduler.js';
 import { Tasklet } from '../core/tasklet.js';
-import { CLOSURE_DATA, FRAME_DATA, type ClosureData, type FrameData } from '../compiler/contract.js';
+import {
+  CLOSURE_DATA,
+  compiledFunctions,
+  FRAME_DATA,
+  FUNCTION_DATA,
+  type ClosureData,
+  type FrameData,
+  type FunctionData,
+} from '../compiler/contract.js';
 import { ByteWriter } from './byte-writer.js';
 import {
   C_CLOSING,
@@ -14,7 +22,9 @@ import {
   ERR_HAS_CAUSE,
   ERR_HAS_STACK,
   FN_CLASS,
+  FN_COMPILED,
   FN_FUNCTION,
+  isArrayIndex,
   OP_DONE,
   OP_RESUME_VALUE,
   SMALL_INT_MAX,
@@ -26,6 +36,7 @@ import {
   T_HAS_NAME,
   T_NEW,
   T_PAUSED,
+  T_SUBCLASS,
   Tag,
   TYPED_ARRAY_KINDS,
 } from './format.js';
@@ -33,10 +44,16 @@ import { describeNativeFrame } from './native-frame.js';
 import { operationMode } from './operation.js';
 import { Refusal } from './refusal.js';
 import { classOf, functionName, REDUCE, type ClassEntry } from './registry.js';
+import { subclassFields } from './tasklet-fields.js';
 
 /** A run of missing array elements, pushed on the work stack. */
 class HoleRun {
   constructor(readonly n: number) {}
+}
+
+/** An array the encoder made itself (a frame list, a queue): indices only, nobody else refers to it. */
+class OwnList {
+  constructor(readonly a: readonly unknown[]) {}
 }
 
 const objectProto = Object.prototype;
@@ -103,6 +120,7 @@ export class Encoder {
           w.byte(Tag.HOLES);
           return w.varint(v.n);
         }
+        if (v instanceof OwnList) return this.ownList(v.a);
         return this.object(v);
     }
   }
@@ -165,6 +183,18 @@ export class Encoder {
       w.varint(this.code(closure.fnId, closure.codeHash));
       this.stack.push(closure.env);
       return;
+    }
+    const compiled = (f as unknown as { [FUNCTION_DATA]?: FunctionData })[FUNCTION_DATA];
+    if (compiled !== undefined) {
+      if (compiledFunctions.get(compiled.fnId)?.fn !== f)
+        throw new Refusal(
+          f,
+          `compiled function ${compiled.fnId}, which is not the function registered under its id`,
+          'the compiler registers each module-level generator function with its function object; was the module loaded twice?',
+        );
+      w.byte(Tag.FUNCTION);
+      w.byte(FN_COMPILED);
+      return w.varint(this.code(compiled.fnId, compiled.codeHash));
     }
     const name = functionName(f);
     if (name !== undefined) {
@@ -283,27 +313,55 @@ export class Encoder {
     }
   }
 
+  /**
+   * A user's array: its elements with holes kept as runs, and its named own properties
+   * (ARRAY_PROPS). Object.keys lists the indices first, ascending, then the names.
+   */
   private array(a: unknown[]): void {
     const w = this.w;
     this.ids.set(a, this.nextId++);
     const n = a.length;
-    w.byte(Tag.ARRAY);
-    w.varint(n);
+    const keys = Object.keys(a);
+    const k = keys.length;
     const stack = this.stack;
-    let i = n - 1;
-    while (i >= 0) {
-      if (hasOwn.call(a, i)) {
-        stack.push(a[i]);
-        i--;
-        continue;
-      }
-      let run = 0;
-      while (i >= 0 && !hasOwn.call(a, i)) {
-        run++;
-        i--;
-      }
-      stack.push(new HoleRun(run));
+    this.checkSymbols(a);
+    if (k === n && (n === 0 || keys[n - 1] === String(n - 1))) {
+      // dense, no names: every index 0..n-1 is an own element
+      w.byte(Tag.ARRAY);
+      w.varint(n);
+      for (let i = n - 1; i >= 0; i--) stack.push(a[i]);
+      return;
     }
+    let nIdx = 0;
+    while (nIdx < k && isArrayIndex(keys[nIdx]!)) nIdx++;
+    const names = k - nIdx;
+    if (names > 0) {
+      w.byte(Tag.ARRAY_PROPS);
+      w.varint(n);
+      w.varint(names);
+      for (let j = k - 1; j >= nIdx; j--) stack.push((a as unknown as Record<string, unknown>)[keys[j]!], keys[j]);
+    } else {
+      w.byte(Tag.ARRAY);
+      w.varint(n);
+    }
+    // elements from the last index down, with the gaps between own indices as hole runs
+    let end = n;
+    for (let j = nIdx - 1; j >= 0; j--) {
+      const i = Number(keys[j]);
+      if (end - i > 1) stack.push(new HoleRun(end - i - 1));
+      stack.push(a[i]);
+      end = i;
+    }
+    if (end > 0) stack.push(new HoleRun(end));
+  }
+
+  /** An array the encoder built (no holes, no names, no sharing): no id lookup, no key scan. */
+  private ownList(a: readonly unknown[]): void {
+    const w = this.w;
+    this.nextId++;
+    w.byte(Tag.ARRAY);
+    w.varint(a.length);
+    for (let i = a.length - 1; i >= 0; i--) this.stack.push(a[i]);
   }
 
   private view(v: ArrayBufferView): void {
@@ -400,6 +458,16 @@ export class Encoder {
     if (t._status === 'current')
       throw new Refusal(t, `the current tasklet ${t}`, 'You cannot __reduce__ the tasklet which is current. Pickle it from another tasklet, or after it switched away');
     if (t === sched.main) throw new Refusal(t, 'the main tasklet', 'the main tasklet runs plain JS code; pickle the tasklets it created');
+    const proto = Object.getPrototypeOf(t) as object;
+    const sub = proto === Tasklet.prototype ? undefined : classOf(proto);
+    if (proto !== Tasklet.prototype && sub === undefined) {
+      const cls = (proto as { constructor?: { name?: string } }).constructor?.name || 'a Tasklet subclass';
+      throw new Refusal(
+        t,
+        `${t}, an instance of ${cls} (a Tasklet subclass that is not registered)`,
+        `call registerClass(${cls}) in both processes; a subclass is never pickled as a plain Tasklet`,
+      );
+    }
     if (t._status === 'blocked' && !(t._waitingOn instanceof Channel))
       throw new Refusal(t, `${t}, blocked ${t.waitReason}`, 'only tasklets blocked on a channel can be pickled; an I/O wait cannot move to another process');
     const st = taskletState(t);
@@ -421,18 +489,28 @@ export class Encoder {
         (st.atomic ? T_ATOMIC : 0) |
         (st.blockTrap ? T_BLOCK_TRAP : 0) |
         (st.name !== null ? T_HAS_NAME : 0) |
-        (hasEntry ? T_HAS_ENTRY : 0),
+        (hasEntry ? T_HAS_ENTRY : 0) |
+        (sub !== undefined ? T_SUBCLASS : 0),
     );
     const stack = this.stack;
+    if (sub !== undefined) {
+      this.str(sub.name);
+      this.checkSymbols(t);
+      stack.push(subclassFields(t));
+    }
     if (status === T_BLOCKED) stack.push(t._waitingOn);
-    if (hasEntry) stack.push([...st.entry!.args], st.entry!.fn);
-    stack.push(status === T_DEAD ? [] : [...st.frames]);
+    if (hasEntry) stack.push(new OwnList(st.entry!.args), st.entry!.fn);
+    stack.push(new OwnList(status === T_DEAD ? [] : st.frames));
     stack.push(status === T_DEAD ? undefined : st.tempval);
     if (st.name !== null) stack.push(st.name);
   }
 
   private channel(ch: Channel<unknown>): void {
     const w = this.w;
+    if (Object.getPrototypeOf(ch) !== Channel.prototype) {
+      const cls = (Object.getPrototypeOf(ch) as { constructor?: { name?: string } }).constructor?.name || 'a Channel subclass';
+      throw new Refusal(ch, `${String(ch)}, an instance of ${cls} (a Channel subclass)`, 'Channel subclasses cannot be pickled (it would come back as a plain Channel); pickle a Channel');
+    }
     this.ids.set(ch, this.nextId++);
     const st = channelState(ch);
     w.byte(Tag.CHANNEL);
@@ -443,7 +521,7 @@ export class Encoder {
         (st.balance > 0 ? C_SENDERS : 0) |
         (st.name !== null ? C_HAS_NAME : 0),
     );
-    this.stack.push([...st.queue]);
+    this.stack.push(new OwnList(st.queue));
     if (st.name !== null) this.stack.push(st.name);
   }
 

@@ -72,14 +72,22 @@ export const enum Tag {
   FRAME = 27,
   /** varint code index · env value: a compiled closure */
   CLOSURE = 28,
-  /** u8 bits (status, atomic, blockTrap, hasName) · [name] · tempval · frames · [entry fn · entry args] · [channel] */
+  /**
+   * u8 bits (status, atomic, blockTrap, hasName, hasEntry, subclass) · [string class name] ·
+   * [name] · tempval · frames · [entry fn · entry args] · [channel] · [subclass fields object]
+   */
   TASKLET = 29,
   /** u8 bits (preference, scheduleAll, closing, senders, hasName) · [name] · queue array */
   CHANNEL = 30,
-  /** u8 kind (function/class) · string name: a registered function or class */
+  /** u8 kind · (FN_FUNCTION / FN_CLASS: string name | FN_COMPILED: varint code index) */
   FUNCTION = 31,
   /** u8 mode · [result value]: an operation a compiled frame is suspended in */
   OPERATION = 32,
+  /**
+   * An array with named (non-index) own properties: varint length · varint n · elements
+   * (HOLES runs inside) · n × (string key · value). Plain arrays use ARRAY.
+   */
+  ARRAY_PROPS = 33,
   SMALL_INT = 64,
 }
 
@@ -99,6 +107,8 @@ export const T_ATOMIC = 4;
 export const T_BLOCK_TRAP = 8;
 export const T_HAS_NAME = 16;
 export const T_HAS_ENTRY = 32;
+/** An instance of a registered Tasklet subclass: class name inline, its own fields last. */
+export const T_SUBCLASS = 64;
 
 /** CHANNEL bits: preference + 1 in the low 2 bits. */
 export const C_PREF_MASK = 3;
@@ -110,6 +120,8 @@ export const C_HAS_NAME = 32;
 /** FUNCTION kinds. */
 export const FN_FUNCTION = 0;
 export const FN_CLASS = 1;
+/** A module-level compiled generator function (FUNCTION_DATA), by code-table index. */
+export const FN_COMPILED = 2;
 
 /** OPERATION modes. */
 export const OP_RESUME_VALUE = 0;
@@ -132,3 +144,9 @@ export const TYPED_ARRAY_KINDS = [
   'DataView',
 ] as const;
 export type TypedArrayKind = (typeof TYPED_ARRAY_KINDS)[number];
+
+/** `k` is an array index (a canonical uint32 below 2^32 - 1): ARRAY_PROPS names are never one. */
+export function isArrayIndex(k: string): boolean {
+  const n = Number(k);
+  return n >>> 0 === n && n !== 0xffffffff && String(n) === k;
+}

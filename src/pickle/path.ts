@@ -4,6 +4,7 @@ import { channelState, taskletState } from '../core/restore.js';
 import { Tasklet } from '../core/tasklet.js';
 import { CLOSURE_DATA, FRAME_DATA, type ClosureData, type FrameData } from '../compiler/contract.js';
 import { classOf, REDUCE } from './registry.js';
+import { subclassFields } from './tasklet-fields.js';
 
 /**
  * Find where `target` sits in the graph under `root`, as a readable path such as
@@ -49,7 +50,15 @@ function children(v: object, path: string): [unknown, string][] {
   }
   const proto = Object.getPrototypeOf(v) as object | null;
   if (proto === Object.prototype || proto === null) return props(v, path);
-  if (Array.isArray(v)) return v.map((x, i) => [x, `${path}[${i}]`] as [unknown, string]);
+  if (Array.isArray(v)) {
+    const out: [unknown, string][] = [];
+    for (const k of Object.keys(v)) {
+      const x = (v as unknown as Record<string, unknown>)[k];
+      out.push([x, /^\d+$/.test(k) ? `${path}[${k}]` : path + key(k)]);
+    }
+    for (const s of Object.getOwnPropertySymbols(v)) out.push([(v as unknown as Record<symbol, unknown>)[s], `${path}[${s.toString()}]`]);
+    return out;
+  }
   if (typeof (v as { [FRAME_DATA]?: unknown })[FRAME_DATA] === 'function')
     return props((v as { [FRAME_DATA](): FrameData })[FRAME_DATA]().state, `${path}.state`);
   if (v instanceof Tasklet) {
@@ -62,6 +71,7 @@ function children(v: object, path: string): [unknown, string][] {
       st.entry.args.forEach((a, i) => out.push([a, `${path}.entry.args[${i}]`]));
     }
     if (v._waitingOn !== null) out.push([v._waitingOn, `${path}.channel`]);
+    if (Object.getPrototypeOf(v) !== Tasklet.prototype) out.push(...props(subclassFields(v), path));
     return out;
   }
   if (v instanceof Channel) return channelState(v).queue.map((t, i) => [t, `${path}.queue[${i}]`] as [unknown, string]);

@@ -12,6 +12,7 @@ import {
   TaskletStateError,
   UsageError,
 } from '../core/errors.js';
+import { Tasklet } from '../core/tasklet.js';
 import { ArrayIter, CollectionIter, KeysIter, ProtocolIter, StringIter } from '../compiler/iterators.js';
 import { PickleError } from './pickle-error.js';
 
@@ -42,6 +43,8 @@ export interface ClassEntry {
   readonly cls: AnyClass;
   readonly proto: object;
   readonly isError: boolean;
+  /** A Tasklet subclass: pickled as the tasklet's state plus the subclass's own fields. */
+  readonly isTasklet: boolean;
   readonly reduce: ((obj: never) => unknown) | null;
   readonly revive: ((state: never) => unknown) | null;
 }
@@ -54,6 +57,7 @@ const fnByName = new Map<string, Function>();
 /**
  * Make instances of `cls` picklable (and `cls` itself, as a value). Register the same class
  * under the same name in the process that unpickles. Subclasses need their own registration.
+ * A Tasklet subclass is pickled as its tasklet state plus its own fields (no reduce/revive).
  */
 export function registerClass<T, S = unknown>(cls: abstract new (...args: never[]) => T, options: ClassOptions<T, S> = {}): void {
   if (typeof cls !== 'function' || typeof cls.prototype !== 'object' || cls.prototype === null)
@@ -66,11 +70,18 @@ export function registerClass<T, S = unknown>(cls: abstract new (...args: never[
   const proto = cls.prototype as object;
   const isError = proto instanceof Error || cls === (Error as unknown);
   const staticRevive = (cls as unknown as { [REVIVE]?: (s: never) => unknown })[REVIVE];
+  const isTasklet = proto instanceof Tasklet;
+  if (isTasklet && (options.reduce !== undefined || options.revive !== undefined || typeof staticRevive === 'function'))
+    throw new TypeError(
+      `registerClass(${cls.name || name}): a Tasklet subclass is pickled as its tasklet state plus its own fields; ` +
+        'reduce/revive are not supported for it (keep picklable data in its fields)',
+    );
   const entry: ClassEntry = {
     name,
     cls,
     proto,
     isError,
+    isTasklet,
     reduce: (options.reduce as ((o: never) => unknown) | undefined) ?? null,
     revive:
       (options.revive as ((s: never) => unknown) | undefined) ??

@@ -1,5 +1,22 @@
 import { ByteReader } from './byte-reader.js';
-import { FN_CLASS, FN_FUNCTION, OP_DONE, Tag, TYPED_ARRAY_KINDS, T_BLOCKED, T_HAS_ENTRY, T_HAS_NAME, T_STATUS_MASK, C_HAS_NAME, ERR_HAS_CAUSE, ERR_HAS_STACK, C_PREF_MASK } from './format.js';
+import {
+  C_HAS_NAME,
+  C_PREF_MASK,
+  ERR_HAS_CAUSE,
+  ERR_HAS_STACK,
+  FN_CLASS,
+  FN_COMPILED,
+  FN_FUNCTION,
+  isArrayIndex,
+  OP_DONE,
+  T_BLOCKED,
+  T_HAS_ENTRY,
+  T_HAS_NAME,
+  T_STATUS_MASK,
+  T_SUBCLASS,
+  Tag,
+  TYPED_ARRAY_KINDS,
+} from './format.js';
 import { PickleError } from './pickle-error.js';
 import { classNamed, functionNamed } from './registry.js';
 import type { LoadedCode } from './code-table.js';
@@ -7,6 +24,9 @@ import type { LoadedCode } from './code-table.js';
 const GENERIC = 0;
 const ARRAY = 1;
 const KEYED = 2;
+/** The named properties of an ARRAY_PROPS: keys must not be indices or "length". */
+const ARRAY_KEYED = 3;
+
 
 /**
  * Check a pickle body's structure before anything is built: every tag known, every length
@@ -76,9 +96,10 @@ class Scanner {
         continue;
       }
       const kind = kinds[top]!;
-      if (kind === KEYED && rem[top]! % 2 === 0) {
+      if ((kind === KEYED || kind === ARRAY_KEYED) && rem[top]! % 2 === 0) {
         rem[top]!--;
-        this.inlineStr();
+        const k = this.inlineStr();
+        if (kind === ARRAY_KEYED && (k === 'length' || isArrayIndex(k))) this.bad(`an array property named ${JSON.stringify(k)}`);
         continue;
       }
       rem[top]!--;
@@ -119,6 +140,15 @@ class Scanner {
           this.ids++;
           this.open(r.varint(), ARRAY);
           break;
+        case Tag.ARRAY_PROPS: {
+          this.ids++;
+          const n = r.varint();
+          const names = r.varint();
+          if (names === 0) this.bad('an array with an empty property list');
+          this.open(2 * names, ARRAY_KEYED);
+          this.open(n, ARRAY);
+          break;
+        }
         case Tag.HOLES: {
           const n = r.varint();
           if (kind !== ARRAY || n < 1 || n - 1 > rem[top]!) this.bad('a run of holes outside an array');
@@ -197,8 +227,17 @@ class Scanner {
         case Tag.TASKLET: {
           this.ids++;
           const bits = r.byte();
-          if (bits >= 64) this.bad('unknown tasklet flags');
-          this.open((bits & T_HAS_NAME ? 1 : 0) + 2 + (bits & T_HAS_ENTRY ? 2 : 0) + ((bits & T_STATUS_MASK) === T_BLOCKED ? 1 : 0), GENERIC);
+          if (bits >= 128) this.bad('unknown tasklet flags');
+          if (bits & T_SUBCLASS) {
+            const name = this.inlineStr();
+            const e = classNamed(name);
+            if (e === undefined || !e.isTasklet)
+              throw new PickleError(`unpickle: Tasklet subclass "${name}" is not registered in this process: call registerClass(${name}) before unpickling`);
+          }
+          this.open(
+            (bits & T_HAS_NAME ? 1 : 0) + 2 + (bits & T_HAS_ENTRY ? 2 : 0) + ((bits & T_STATUS_MASK) === T_BLOCKED ? 1 : 0) + (bits & T_SUBCLASS ? 1 : 0),
+            GENERIC,
+          );
           break;
         }
         case Tag.CHANNEL: {
@@ -210,6 +249,17 @@ class Scanner {
         }
         case Tag.FUNCTION: {
           const kind = r.byte();
+          if (kind === FN_COMPILED) {
+            const i = r.varint();
+            const c = this.code[i];
+            if (c === undefined) this.bad('a code index out of range');
+            if (typeof c.info.fn !== 'function')
+              throw new PickleError(
+                `unpickle: compiled function ${c.fnId} is loaded but not as a module-level function value (its registration has no fn): ` +
+                  'an unstarted tasklet cannot be bound to it here',
+              );
+            break;
+          }
           const name = this.inlineStr();
           if (kind === FN_FUNCTION) {
             if (functionNamed(name) === undefined)

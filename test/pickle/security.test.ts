@@ -37,7 +37,7 @@ function sample(): { bytes: Uint8Array; cleanup: () => void } {
     srv,
     g,
     c,
-    data: [shared, shared, new Map([[1, new Set([2n])]]), new Date(0), /x/g, new Counted(7), new TypeError('e'), new Uint8Array([1, 2]), -0, 'ü'],
+    data: [shared, shared, new Map([[1, new Set([2n])]]), new Date(0), /x/g, new Counted(7), new TypeError('e'), new Uint8Array([1, 2]), -0, 'ü', Object.assign([1, , 3], { tag: 'n' })],
   });
   return { bytes, cleanup: () => [srv, g, c].forEach((t) => t.kill()) };
 }
@@ -167,5 +167,37 @@ describe('untrusted input', () => {
     const bytes = pickle({ l: new Later() });
     const tampered = Buffer.from(Buffer.from(bytes).toString('latin1').replace('test.security.Later', 'test.security.Lator'), 'latin1');
     expectPickleError(() => unpickle(tampered), /class "test.security.Lator" is not registered/);
+  });
+});
+
+class Guarded extends Tasklet {
+  _statux = 'field';
+}
+registerClass(Guarded, { name: 'test.security.Guarded' });
+
+describe('crafted names cannot reach runtime state', () => {
+  useCleanScheduler();
+  const forge = (bytes: Uint8Array, from: string, to: string): Uint8Array => {
+    const s = Buffer.from(bytes).toString('latin1');
+    assert.ok(s.includes(from));
+    return Buffer.from(s.replace(from, to), 'latin1');
+  };
+
+  it('an array property named "length" or like an index is refused before anything is built', () => {
+    const bytes = pickle(Object.assign([1, 2], { lengtx: 5, x1: 0 }));
+    assert.throws(() => unpickle(forge(bytes, 'lengtx', 'length')), { name: 'PickleError', message: /^corrupted pickle: an array property named "length" at byte \d+$/ });
+    const notIndex = unpickle(forge(bytes, 'x1', '01')) as unknown[] & Record<string, unknown>;
+    assert.equal(notIndex['01'], 0, '"01" is a name, not an index');
+    assert.equal(notIndex.length, 2);
+    const idx = pickle(Object.assign([1, 2], { x7: 0 }));
+    assert.throws(() => unpickle(forge(idx, 'x7', '77')), { name: 'PickleError', message: /^corrupted pickle: an array property named "77"/ });
+  });
+
+  it('a Tasklet subclass field named like a runtime field is refused', () => {
+    const bytes = pickle(new Guarded());
+    assert.throws(() => unpickle(forge(bytes, '_statux', '_status')), {
+      name: 'PickleError',
+      message: 'corrupted pickle: a Tasklet subclass field is named "_status", a field of the runtime',
+    });
   });
 });

@@ -40,6 +40,40 @@ describe('values round-trip', () => {
     assert.equal(r.trailing.length, 3);
   });
 
+  it('keeps arrays exactly: holes vs undefined, trailing and huge gaps, named properties (shared, cyclic, "__proto__")', () => {
+    const holes: unknown[] = [, undefined, , 'x', ,];
+    const huge: unknown[] = ['first'];
+    huge[4_000_000_000] = 'last'; // a gap of 4e9 holes: written as one run, not element by element
+    const shared = { s: 1 };
+    const named = Object.assign([1, , 3], { label: 'nums', shared, 'two words': true }) as unknown as unknown[] & Record<string, unknown>;
+    named.self = named;
+    Object.defineProperty(named, '__proto__', { value: 'plain key', enumerable: true, configurable: true, writable: true });
+    const sparseNamed = Object.assign([] as unknown[], { meta: 7 });
+    sparseNamed[5] = 'five';
+    const match = /b(c)/.exec('abc')!; // index and input: a RegExp match array
+    const r = roundTrip({ holes, huge, named, sparseNamed, shared, match });
+    assertIso({ holes, named, sparseNamed, shared, match }, { holes: r.holes, named: r.named, sparseNamed: r.sparseNamed, shared: r.shared, match: r.match });
+    assert.deepEqual(Object.keys(r.holes), ['1', '3'], 'holes stay holes, an undefined element stays an element');
+    assert.equal(r.holes.length, 5);
+    assert.equal(r.huge.length, 4_000_000_001);
+    assert.deepEqual(Object.keys(r.huge), ['0', '4000000000']);
+    assert.equal(r.huge[4_000_000_000], 'last');
+    assert.equal(r.named.label, 'nums');
+    assert.equal(r.named.shared, r.shared);
+    assert.equal(r.named.self, r.named);
+    assert.equal(Object.getPrototypeOf(r.named), Array.prototype);
+    assert.equal(Object.getOwnPropertyDescriptor(r.named, '__proto__')?.value, 'plain key');
+    assert.deepEqual(Object.keys(r.sparseNamed), ['5', 'meta']);
+    assert.equal(r.match.index, 1);
+    assert.equal(r.match.input, 'abc');
+    assert.ok(pickle([1, 2, 3]).length < pickle(Object.assign([1, 2, 3], { a: 1 })).length, 'plain arrays pay nothing for names');
+  });
+
+  it('refuses a symbol-keyed property on an array with its path', () => {
+    const a = Object.assign([1], { [Symbol('tag')]: { unique: true } });
+    assert.throws(() => pickle({ a }), { name: 'PickleError', message: /a property keyed by a Symbol \(Symbol\(tag\)\) at value\.a\[Symbol\(tag\)\]/ });
+  });
+
   it('keeps typed arrays, ArrayBuffers (shared between views), DataView and Buffers', () => {
     const ab = new ArrayBuffer(16);
     const u8 = new Uint8Array(ab, 2, 4);
@@ -188,6 +222,8 @@ describe('values round-trip', () => {
     const node = fc.oneof(
       fc.constant('object' as const),
       fc.constant('array' as const),
+      fc.constant('named array' as const),
+      fc.constant('sparse array' as const),
       fc.constant('map' as const),
       fc.constant('set' as const),
       fc.constant('nullproto' as const),
@@ -198,12 +234,21 @@ describe('values round-trip', () => {
         fc.array(fc.tuple(fc.nat(), fc.nat(), fc.string({ maxLength: 3 }), fc.anything({ maxDepth: 1 })), { maxLength: 40 }),
         (kinds, edges) => {
           const nodes: object[] = kinds.map((k) =>
-            k === 'object' ? {} : k === 'array' ? [] : k === 'map' ? new Map() : k === 'set' ? new Set() : Object.create(null),
+            k === 'object' || k === 'nullproto'
+              ? k === 'object' ? {} : Object.create(null)
+              : k === 'map' ? new Map() : k === 'set' ? new Set() : Object.assign([], { kind: k }),
           );
           for (const [from, to, key, leaf] of edges) {
             const a = nodes[from % nodes.length]!;
             const b = to % 3 === 0 ? leaf : nodes[to % nodes.length]!;
-            if (Array.isArray(a)) a.push(b);
+            const kind = (a as { kind?: string }).kind;
+            if (kind === 'named array') {
+              if (to % 2 === 0) (a as unknown as Record<string, unknown>)[`k${key}`] = b;
+              else (a as unknown[]).push(b);
+            } else if (kind === 'sparse array') {
+              const arr = a as unknown[];
+              arr[arr.length + (from % 3)] = b; // 0-2 holes before each element, undefined leaves too
+            } else if (Array.isArray(a)) a.push(b);
             else if (a instanceof Map) a.set(key, b);
             else if (a instanceof Set) a.add(b);
             else (a as Record<string, unknown>)[`k${key}`] = b;

@@ -8,10 +8,13 @@
 import { call, Channel, schedule, type Trap } from 'stackless';
 import {
   CLOSURE_DATA,
+  compiledFunctions,
   FRAME_DATA,
+  FUNCTION_DATA,
   registerCompiledFunction,
   type CompiledFrame,
   type FrameData,
+  type FunctionData,
 } from '../../../src/compiler/contract.js';
 
 const DELEGATE = Symbol('delegate');
@@ -137,6 +140,22 @@ export function counter(label: string, n: number, log: string[]): Gen<number> {
   f.$log = log;
   return asGen(f);
 }
+
+// ---- tagged(label, n, log): counter's body as a module-level compiled function carrying
+// FUNCTION_DATA (registered with its function object), as the compiler emits for top-level
+// generator functions: an unstarted tasklet bound to it pickles without registerFunction.
+
+class TaggedFrame extends CounterFrame {}
+register('test/pickle/support/compiled.ts#tagged', '7a99ed01', TaggedFrame);
+export function tagged(label: string, n: number, log: string[]): Gen<number> {
+  const f = new TaggedFrame();
+  f.$label = label;
+  f.$n = n;
+  f.$log = log;
+  return asGen(f);
+}
+registerCompiledFunction({ ...compiledFunctions.get('test/pickle/support/compiled.ts#tagged')!, fn: tagged });
+(tagged as unknown as Record<symbol, FunctionData>)[FUNCTION_DATA] = { fnId: 'test/pickle/support/compiled.ts#tagged', codeHash: '7a99ed01' };
 
 // ---- server(ch, log): for (;;) { const req = yield* ch.receive(); if (req === 'stop') return count; log.push(`served ${req}`); count++ }
 

@@ -32,6 +32,12 @@ export function isoDiff(a: unknown, b: unknown): string | null {
         if (i in x !== i in ya) return `${path}[${i}]: hole differs`;
         work.push([x[i], ya[i], `${path}[${i}]`]);
       }
+      // named (non-index) own properties, in order
+      const named = (o: object) => Object.keys(o).filter((k) => !/^(0|[1-9]\d*)$/.test(k));
+      const xn = named(x);
+      const yn = named(ya);
+      if (xn.join('\u0000') !== yn.join('\u0000')) return `${path}: array properties ${xn} vs ${yn}`;
+      for (const k of xn) work.push([(x as unknown as Record<string, unknown>)[k], (ya as unknown as Record<string, unknown>)[k], `${path}.${k}`]);
       continue;
     }
     if (x instanceof Map) {
