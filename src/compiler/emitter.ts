@@ -521,7 +521,8 @@ export class Emitter {
           const mObj = e.callee.object as t.Expression;
           const objE = this.containsYield(e.callee.property) || argsYield ? this.hold(ex(mObj)) : ex(mObj);
           const prop = e.callee.computed ? ex(e.callee.property as t.Expression) : e.callee.property;
-          if (!argsYield) {
+          if (!argsYield || t.isIdentifier(objE, { name: '$rt' })) {
+            // (a runtime helper is a constant: called directly, nothing held)
             callee = t.memberExpression(objE, prop, e.callee.computed);
           } else {
             thisArg = objE;
@@ -804,9 +805,11 @@ function unbound(callee: t.Expression): t.Expression {
   return t.isMemberExpression(callee) && t.isIdentifier(callee.object, { name: '$f' }) ? t.sequenceExpression([t.numericLiteral(0), callee]) : callee;
 }
 
-/** The frame and block records: their identity cannot change across a yield. */
+/** The frame, block records, the runtime and template strings: their identity cannot change across a yield. */
 function isStable(e: t.Expression): boolean {
-  if (t.isIdentifier(e)) return e.name === '$f' || e.name === '$e';
+  if (t.isIdentifier(e)) return e.name === '$f' || e.name === '$e' || e.name === '$rt';
+  // a tagged template's strings (the same object at every evaluation): re-evaluated, not held
+  if (t.isTaggedTemplateExpression(e)) return t.isMemberExpression(e.tag) && t.isIdentifier(e.tag.object, { name: '$rt' });
   return t.isMemberExpression(e) && !e.computed && t.isIdentifier(e.object, { name: '$f' }) && t.isIdentifier(e.property) && /^b\$\d+$/.test(e.property.name);
 }
 

@@ -9,7 +9,7 @@ export { iter, keys, closeLoop, ArrayIter, StringIter, KeysIter, CollectionIter,
 export { closure, closureInfo, copyScope, budget, type ClosureInfo } from './closure.js';
 export { FRAME_DATA, CLOSURE_DATA, FUNCTION_DATA, compiledFunctions, type FrameData, type ClosureData, type FunctionData, type CompiledFrame } from './contract.js';
 export { fnData, methodData } from './function-data.js';
-export { superGet, superSet, superUpdate, toKey } from './super-access.js';
+export { superCall, superGet, superSet, superUpdate, toKey } from './super-access.js';
 export { coercible, objRest, restOf, step } from './destructuring.js';
 export { strings } from './tagged-template.js';
 export { tdz } from './uninitialized.js';

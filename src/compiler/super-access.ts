@@ -23,6 +23,12 @@ export function superGet(home: object, key: unknown, self: unknown): unknown {
   return Reflect.get(base(home, k), k, self);
 }
 
+/** `super.m(...args)` when an argument yields: `fn` (from superGet) called with `this` = self. */
+export function superCall(fn: unknown, self: unknown, ...args: unknown[]): unknown {
+  if (typeof fn !== 'function') throw new TypeError(`super method is not a function (${typeof fn})`);
+  return Reflect.apply(fn, self, args);
+}
+
 /** `super[key] = value` with `this` = self; returns value. */
 export function superSet(home: object, key: unknown, value: unknown, self: unknown): unknown {
   const k = toKey(key);

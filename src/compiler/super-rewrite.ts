@@ -43,10 +43,15 @@ export function planSuperRewrite(sup: NodePath<t.Super>, cx: SuperContext): () =
   };
   if ((parent.isCallExpression() || parent.isOptionalCallExpression()) && parent.node.callee === mNode) {
     const pn = parent.node;
+    const yields = pn.arguments.some((a) => containsYield(a));
     return () => {
       const fn = get(keyOf());
       const args = [cx.self(), ...pn.arguments];
-      const repl = parent.isOptionalCallExpression() && pn.optional
+      // with a yield among the arguments the method is held across it: call it through the
+      // runtime so the frame holds the method only, not Function.prototype.call
+      const repl = yields && !(parent.isOptionalCallExpression() && pn.optional)
+        ? t.callExpression(RT('superCall'), [fn, ...args])
+        : parent.isOptionalCallExpression() && pn.optional
         ? t.optionalCallExpression(t.optionalMemberExpression(fn, t.identifier('call'), false, true), args, false)
         : t.callExpression(t.memberExpression(fn, t.identifier('call')), args);
       parent.replaceWith(t.inherits(repl, pn));
@@ -88,4 +93,15 @@ export function planSuperRewrite(sup: NodePath<t.Super>, cx: SuperContext): () =
   return () => {
     m.replaceWith(t.inherits(get(keyOf()), mNode));
   };
+}
+
+function containsYield(n: t.Node): boolean {
+  if (t.isYieldExpression(n)) return true;
+  if (t.isFunction(n)) return false;
+  for (const key of t.VISITOR_KEYS[n.type] ?? []) {
+    const v = (n as unknown as Record<string, unknown>)[key];
+    const kids = Array.isArray(v) ? v : [v];
+    for (const c of kids) if (c && typeof c === 'object' && containsYield(c as t.Node)) return true;
+  }
+  return false;
 }

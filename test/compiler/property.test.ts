@@ -1,6 +1,7 @@
 /**
  * Property: for generated programs (a small grammar of loops, conditionals, try/catch/finally,
- * yield, yield*, break/continue/return/throw) driven by a generated sequence of
+ * yield, yield*, break/continue/return/throw, yields inside destructuring defaults, optional
+ * chains and tagged templates) driven by a generated sequence of
  * next/throw/return calls, the compiled generator gives the native generator's trace.
  */
 import assert from 'node:assert/strict';
@@ -25,6 +26,11 @@ function stmt(depth: number, ctx: Ctx): fc.Arbitrary<string> {
     n.map((k) => `log.push(['sub', yield* sub(${k})]);`),
     n.map((k) => `if (log.length % 4 === ${k % 4}) return 'ret${k}';`),
     n.map((k) => `if (log.length % 5 === ${k % 5}) throw 'err${k}';`),
+    // yield inside destructuring defaults, optional chains and tagged templates
+    n.map((k) => `{ const { p = yield 'dflt${k}', q: [r = yield 'arr${k}'] = [] } = pick(log.length); log.push(['d', p, r]); }`),
+    n.map((k) => `{ const [s1 = yield 'ds${k}', s2] = sub(${k}); log.push(['ds', s1, s2]); }`),
+    n.map((k) => `log.push(['oc', maybe(log.length)?.f(yield 'oc${k}')]);`),
+    n.map((k) => `log.push(tag\`t${k}\${yield 'tag${k}'}\`);`),
   ];
   if (ctx.loops > 0) {
     leaf.push(n.map((k) => `if (log.length % 3 === ${k % 3}) break;`));
@@ -55,6 +61,9 @@ function program(body: string, actions: string[]): string {
   return `
     function* sub(k) { try { const a = yield 'sub' + k; return [k, a]; } finally { log0.push('sub fin'); } }
     let log0 = [];
+    const pick = (n) => (n % 2 ? { p: 'P' + n } : { q: [n % 3 ? undefined : 'R'] });
+    const maybe = (n) => (n % 2 ? null : { f: (x) => 'f' + x });
+    const tag = (strs, ...vals) => strs.raw.join('|') + vals.join(',');
     let log = [];
     function* g() {
       let acc = 0;

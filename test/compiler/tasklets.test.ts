@@ -147,6 +147,51 @@ describe('compiled tasklets', () => {
     }
   });
 
+  it('frames suspended inside super calls, destructuring defaults, optional chains and TDZ-checked code stay plain data and revive', async () => {
+    const mod = await load(`
+      class Base { m(x) { return 'base ' + x + ' ' + this.tag; } }
+      export { Base };
+      export class Derived extends Base {
+        *run(src) {
+          const late = () => tdzLater;
+          const r = super.m(yield 'arg');
+          const { a = yield 'a default', b: [c = yield 'c default', ...rest] = [] } = src;
+          const chained = src?.f?.(yield 'chain');
+          const tdzLater = 't';
+          const tagged = String.raw\`x\${yield 'tpl'}y\`;
+          return [r, a, c, rest, chained, late(), tagged, super.m('end')];
+        }
+      }`);
+    const drive = (it: Iterator<unknown>, from: number): unknown[] => {
+      const trace: unknown[] = [];
+      for (let k = from; k < from + 20; k++) {
+        const r = it.next(k);
+        trace.push(r.value);
+        if (r.done) break;
+      }
+      return trace;
+    };
+    const Derived = mod['Derived'] as new () => { tag: string; run(src: unknown): CompiledFrame & Iterator<unknown> };
+    const Base = mod['Base'] as unknown;
+    const src = { b: [undefined, 1, 2], f: (x: number) => 'f' + x };
+    for (let stop = 1; stop <= 5; stop++) {
+      const d = new Derived();
+      d.tag = 'T';
+      const orig = d.run(src);
+      for (let k = 0; k < stop; k++) orig.next(k);
+      const data = orig[FRAME_DATA]();
+      // the frame holds user values only: no home object, no runtime or bound function
+      const runtime = new Set<unknown>(Object.values(await import('stackless/compiler')));
+      for (const [k, v] of Object.entries(data.state)) {
+        assert.ok(v !== Derived.prototype && v !== Base && v !== Function.prototype.call && !runtime.has(v), `field ${k} is plain data`);
+        assert.ok(typeof v !== 'function' || !v.name.startsWith('bound '), `field ${k} is not a bound function`);
+      }
+      const copy = compiledFunctions.get(data.fnId)!.reviveFrame!(deepCopy(data.state) as Record<string, unknown>) as unknown as Iterator<unknown>;
+      const expected = drive(orig, 100); // first: the copied closure `late` still reads the original frame
+      assert.deepEqual(drive(copy, 100), expected, `suspended after ${stop} steps`);
+    }
+  });
+
   it('closures over frame locals carry CLOSURE_DATA with the frame as env', async () => {
     const mod = await load(`
       export function* g() {
