@@ -129,15 +129,6 @@ describe('compiled tasklets', () => {
         }
         return out.join(' ') + ' n=' + n;
       }`);
-    const drive = (it: Iterator<unknown>, from: number): unknown[] => {
-      const trace: unknown[] = [];
-      for (let k = from; k < from + 20; k++) {
-        const r = it.next(k);
-        trace.push(r.value);
-        if (r.done) break;
-      }
-      return trace;
-    };
     for (let stop = 1; stop <= 6; stop++) {
       const orig = mod['g'](9) as CompiledFrame & Iterator<unknown>;
       for (let k = 0; k < stop; k++) orig.next(k);
@@ -162,15 +153,6 @@ describe('compiled tasklets', () => {
           return [r, a, c, rest, chained, late(), tagged, super.m('end')];
         }
       }`);
-    const drive = (it: Iterator<unknown>, from: number): unknown[] => {
-      const trace: unknown[] = [];
-      for (let k = from; k < from + 20; k++) {
-        const r = it.next(k);
-        trace.push(r.value);
-        if (r.done) break;
-      }
-      return trace;
-    };
     const Derived = mod['Derived'] as new () => { tag: string; run(src: unknown): CompiledFrame & Iterator<unknown> };
     const Base = mod['Base'] as unknown;
     const src = { b: [undefined, 1, 2], f: (x: number) => 'f' + x };
@@ -223,6 +205,17 @@ describe('compiled tasklets', () => {
 });
 
 /** A deep copy that keeps prototypes (a stand-in for pickling: no shared references survive). */
+/** next(from), next(from + 1), ... up to 20 steps: the values seen. */
+function drive(it: Iterator<unknown>, from: number): unknown[] {
+  const trace: unknown[] = [];
+  for (let k = from; k < from + 20; k++) {
+    const r = it.next(k);
+    trace.push(r.value);
+    if (r.done) break;
+  }
+  return trace;
+}
+
 function deepCopy(x: unknown, seen = new Map<object, unknown>()): unknown {
   if (x === null || typeof x !== 'object') return x;
   if (seen.has(x)) return seen.get(x);
