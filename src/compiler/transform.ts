@@ -767,7 +767,9 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
         t.blockStatement([t.returnStatement(t.newExpression(t.identifier(cname), [env, t.thisExpression(), ...paramNames.map((n) => t.identifier(n))]))]);
       const p = u.path;
       if (p.isClassMethod() || p.isObjectMethod()) {
-        const envExpr = isRoot ? t.identifier('undefined') : scopeExpr(p, scopeNodesOutward(p)[0]!);
+        // a fresh path: declaration edits may have replaced the class around it (class C → $f.$C = class C)
+        const fp = isRoot ? p : findPath(p.node);
+        const envExpr = isRoot ? t.identifier('undefined') : scopeExpr(fp, scopeNodesOutward(fp)[0]!);
         const n = p.node as t.ClassMethod | t.ObjectMethod;
         n.generator = false;
         n.body = newFrame(envExpr);

@@ -222,6 +222,53 @@ const programs: Record<string, string> = {
       yield arrow();
     }
     export function run(log) { drive(log, g(0)); drive(log, g(1)); }`,
+  'super in generator methods of a class and an object literal created inside a generator (wrapper env)': `
+    class B { m() { return 'B' + this.v; } }
+    function* outer(v) {
+      let captured = 'cap';
+      class D extends B { *g() { yield super.m() + captured; yield v; } static *s() { yield super.name; } }
+      const d = new D(); d.v = v;
+      yield* d.g();
+      yield* D.s();
+      const o = { __proto__: { hi() { return 'hi' + captured; } }, *h() { yield super.hi(); } };
+      yield* o.h();
+    }
+    export function run(log) { drive(log, outer(1)); drive(log, outer(2)); }`,
+  'super in an object literal made by a plain function, called twice (home per call)': `
+    function make(n) { return { __proto__: { who() { return 'proto' + n; } }, *g() { yield super.who(); } }; }
+    export function run(log) { const a = make(1), b = make(2); drive(log, b.g()); drive(log, a.g()); }`,
+  'TDZ in nested generators and boxed loop lets': `
+    function* outer() {
+      const inner = function* () { yield later; };
+      try { yield* inner(); } catch (e) { yield e.message; }
+      let later = 'L';
+      yield* inner();
+      for (let i = 0; i < 2; i++) { const fs = [() => i + w]; try { fs[0](); } catch (e) { yield e.message; } let w = 'w'; yield fs[0](); }
+    }
+    export function run(log) { drive(log, outer()); }`,
+  'a generator nested in a plain function inside a super-using method': `
+    class B { m(x) { return 'B' + x; } }
+    class D extends B { *g(k) { const make = (p) => function* () { yield p + k; }; yield* make('p')(); yield super.m(k); } }
+    export function run(log) { drive(log, new D().g(1)); }`,
+  'yield in destructuring defaults: for-of over a Map with labeled break, string sources, assignment patterns': `
+    function* g() {
+      const m = new Map([[1, 'a'], [2, undefined]]);
+      outer: for (const [k, v = yield 'dv' + k] of m) { for (const [x = yield 'x'] of [[]]) { if (k === 2) break outer; } yield k + v; }
+      const { length = yield 'len' } = 'abc';
+      yield length;
+      let a, b;
+      ({ a = yield 'a', b } = { b: 2 });
+      [a, b = yield 'b'] = [b];
+      yield [a, b];
+    }
+    export function run(log) { drive(log, g()); }`,
+  'yield in optional chains: computed links, calls on computed links, a yield as the chain head': `
+    function* g(o) {
+      yield o?.a?.[yield 'k']?.(yield 'arg');
+      yield o?.list?.map((x) => x * 2)?.[yield 'i'];
+      yield (yield 'head')?.x;
+    }
+    export function run(log) { drive(log, g({ a: { 1: (x) => 'called' + x }, list: [1, 2, 3] })); drive(log, g({})); }`,
   'a named generator expression calls itself by name': `
     const countdown = function* me(n) { if (n > 0) { yield n; yield* me(n - 1); } return 'done ' + n; };
     function* outer() {
