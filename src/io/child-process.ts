@@ -2,6 +2,7 @@ import * as cp from 'node:child_process';
 import { GenOp, launch, type Op } from '../core/op.js';
 import { AsyncResult } from './async-result.js';
 import { fromNodeError } from './errors.js';
+import { addResource, removeResource } from './resources.js';
 import { spawn as spawnTasklet } from './hub.js';
 import { stats } from './stats.js';
 import { StreamReader } from './stream-reader.js';
@@ -28,12 +29,14 @@ export class Process {
   readonly stderr: StreamReader | null;
   private readonly exit = new AsyncResult<ExitStatus>({ external: true });
 
-  constructor(raw: cp.ChildProcess, label: string) {
+  /** `detached` (spawn option): main() leaves it running when it ends. */
+  constructor(raw: cp.ChildProcess, label: string, detached = false) {
     this.raw = raw;
     this.stdin = raw.stdin === null ? null : new StreamWriter(raw.stdin, `${label} stdin`, 'process');
     this.stdout = raw.stdout === null ? null : new StreamReader(raw.stdout, `${label} stdout`, 'process');
     this.stderr = raw.stderr === null ? null : new StreamReader(raw.stderr, `${label} stderr`, 'process');
     stats.processes++;
+    if (!detached) addResource(this);
     raw.once('error', (e) => this.settle(null, fromNodeError(e, `spawn ${label}`)));
     raw.once('close', (code, signal) => this.settle({ code, signal }, null));
   }
@@ -53,9 +56,21 @@ export class Process {
     return this.raw.kill(signal);
   }
 
+  /** @internal Caller: main() when its body has ended (resources.ts): SIGKILL, the
+   * process was abandoned by its tasklets (stop it yourself first for a graceful end). */
+  closeNow(): void {
+    if (this.status === 'running') this.raw.kill('SIGKILL');
+  }
+
+  /** @internal Caller: main(), after closeNow(): wait (at most 5 s) for the exit. */
+  afterClose(): Op<boolean> {
+    return this.exit.wait({ timeout: 5_000 });
+  }
+
   private settle(st: ExitStatus | null, err: unknown): void {
     if (this.exit.ready) return;
     stats.processes--;
+    removeResource(this);
     if (st !== null) this.exit.set(st);
     else this.exit.setException(err);
   }
@@ -64,7 +79,7 @@ export class Process {
 /** Start `command` with `args` (no shell); stdio piped unless `options.stdio` says otherwise. */
 export function spawnProcess(command: string, args: readonly string[] = [], options?: cp.SpawnOptions): Process {
   const raw = cp.spawn(command, args, { stdio: 'pipe', ...options });
-  return new Process(raw, `${command}`);
+  return new Process(raw, `${command}`, options?.detached === true);
 }
 
 /**

@@ -33,7 +33,8 @@ import { Waiter, type WaitOwner } from './waiter.js';
  * Invariants:
  *  - `yielded` ⇒ a turn is armed (turnArmed) and the scheduler is idle or about to be.
  *  - turnWaiters holds exactly the 'waiting' waiters of kind 'loop'.
- *  - `active` ⇔ a main() is running; hubTasklet is null when not active.
+ *  - `active` ⇔ a main() is running; hubTasklet is null when not active; `ending` ⇒ active
+ *    (main()'s clean-up: the hub tasklet is not recreated).
  */
 
 /** The event-loop turn callback is pending. */
@@ -44,6 +45,8 @@ let yielded = false;
 let restartQueued = false;
 /** A main() is running. */
 let active = false;
+/** main()'s body has ended and main() is killing what is left. */
+let ending = false;
 let hubTasklet: Tasklet | null = null;
 let hubWaiter: Waiter | null = null;
 let lastTurn = performance.now();
@@ -94,11 +97,16 @@ function onWake(): void {
 
 /** Restart the trampoline if the scheduler is idle and something is runnable. */
 function restart(): void {
-  restartQueued = false;
   const s = sched;
-  if (s.mode !== 'idle' || yielded || s.head === null) return;
+  if (s.mode !== 'idle' || yielded || s.head === null) {
+    restartQueued = false;
+    return;
+  }
   lastTurn = performance.now();
+  // restartQueued stays true while the hub tasklet is appended (the scheduler is still
+  // idle), so that its wake-up does not queue a second, useless restart
   if (active) wakeHub();
+  restartQueued = false;
   drive();
 }
 
@@ -123,6 +131,7 @@ function onTurn(): void {
   yielded = false;
   lastTurn = performance.now();
   const list = turnWaiters.splice(0);
+  restartQueued = true; // restarted right below, not in a microtask
   for (const w of list) w.wake(undefined);
   restart();
 }
@@ -164,7 +173,7 @@ function* hubLoop(): Generator<Trap, void, unknown> {
   for (;;) {
     if (me._next === me) {
       try {
-        yield* new DormantOp();
+        yield* launch(dormantOp);
       } catch (e) {
         // Last runnable, nothing external pending and main blocked: leave, so that main
         // gets its DeadlockError from the scheduler's death path.
@@ -214,10 +223,12 @@ class DormantOp extends Op<void> {
     return 'hub dormant';
   }
 }
+/** Reused (relaunched) for every dormant period: one hub tasklet, one dormant wait at a time. */
+const dormantOp = new DormantOp();
 
 /** Put the hub tasklet back in the ring (main() only). Caller: restart, spawn. */
 export function wakeHub(): void {
-  if (!active) return;
+  if (!active || ending) return;
   if (hubWaiter !== null) {
     const w = hubWaiter;
     hubWaiter = null;
@@ -237,6 +248,7 @@ export function checkHubInvariants(): void {
   if (yielded && !turnArmed) throw new Error('hub: yielded without an armed turn');
   for (const w of turnWaiters) if (w.status !== 'waiting' || w.kind !== 'loop') throw new Error(`hub: bad turn waiter ${w}`);
   if (!active && hubTasklet !== null) throw new Error('hub: hub tasklet outside main()');
+  if (ending && !active) throw new Error('hub: ending outside main()');
   if (hubWaiter !== null && (hubWaiter.status !== 'waiting' || hubWaiter.tasklet !== hubTasklet))
     throw new Error('hub: dormant waiter does not hold the hub tasklet');
   if (armedTimeouts < 0) throw new Error('hub: negative armed timeouts');
@@ -293,8 +305,9 @@ export function main<R>(body: () => Generator<Trap, R, unknown>): Promise<R> {
       if (e instanceof DeadlockError) nameWaiters(e);
       throw e;
     } finally {
+      ending = true; // the hub tasklet is not brought back while main() cleans up
       yield* shutdown();
-      closeAllResources();
+      for (const r of closeAllResources()) if (r.afterClose !== undefined) yield* r.afterClose();
     }
   };
   let p: Promise<R>;
@@ -321,6 +334,7 @@ export function main<R>(body: () => Generator<Trap, R, unknown>): Promise<R> {
 
 function finish(): void {
   active = false;
+  ending = false;
   hubTasklet = null;
   hubWaiter = null;
 }

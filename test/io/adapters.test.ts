@@ -20,6 +20,7 @@ import {
   startStallDetector,
   tasklets,
   writer,
+  type Process,
   type StallReport,
 } from 'stackless/io';
 import { useCleanScheduler } from '../support/harness.js';
@@ -105,6 +106,23 @@ describe('adapters: fs, dns, child processes, streams', () => {
       const st = yield* p.wait({ timeout: 5000 });
       assert.equal(st.signal, 'SIGKILL');
     });
+    assert.equal(ioStats().processes, 0);
+  });
+
+  it('main() kills child processes still running when its body ends, and waits for them to exit', async () => {
+    let p: Process | null = null;
+    let finished: Process | null = null;
+    await main(function* () {
+      finished = spawnProcess('true');
+      yield* finished.wait();
+      p = spawnProcess('sleep', ['30']);
+      yield* sleep(10);
+      assert.equal(p.status, 'running');
+      assert.equal(ioStats().processes, 1);
+    });
+    assert.equal(p!.status, 'exited', 'killed before main() resolved');
+    assert.equal(p!.raw.signalCode, 'SIGKILL');
+    assert.equal(finished!.status, 'exited');
     assert.equal(ioStats().processes, 0);
   });
 
