@@ -736,7 +736,7 @@ export class Emitter {
    * `value` is evaluated exactly once. Caller: assignments, for-in/of heads, catch parameters.
    */
   private destructure(pat: t.LVal, value: t.Expression): void {
-    if (!this.containsYield(pat)) {
+    if (!this.containsYield(pat) && !t.isAssignmentPattern(pat)) {
       this.addExpr(t.assignmentExpression('=', pat, value));
       return;
     }

@@ -27,6 +27,19 @@ describe('stackless CLI and load hook', () => {
     assert.match(r.stdout, /blocked in examples\/compiled-counter\.ts#adder \(restorable: true\) with total=0/);
   });
 
+  it('examples/compiled-language.ts prints the same compiled as native', () => {
+    const native = node(['--conditions=source', '--import', 'tsx', 'examples/compiled-language.ts']);
+    const compiled = node([bin, 'run', 'examples/compiled-language.ts']);
+    assert.equal(native.status, 0, native.stderr);
+    assert.equal(compiled.status, 0, compiled.stderr);
+    const lines = (s: string): string[] => s.trimEnd().split('\n');
+    assert.deepEqual(lines(compiled.stdout).slice(0, -1), lines(native.stdout).slice(0, -1));
+    assert.equal(lines(native.stdout).at(-1), 'native');
+    assert.equal(lines(compiled.stdout).at(-1), 'compiled: examples/compiled-language.ts#shop');
+    assert.match(native.stdout, /\[2: 3 x coffee\] \(\[no notes\]\) \[cold\]/);
+    assert.match(native.stdout, /TDZ: ReferenceError: Cannot access 'value' before initialization/);
+  });
+
   it('examples/compiled-bench.ts runs and reports resume and memory ratios', () => {
     const r = spawnSync(process.execPath, [bin, 'run', 'examples/compiled-bench.ts'], {
       cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, BENCH_SCALE: '0.001' },

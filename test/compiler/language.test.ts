@@ -80,8 +80,8 @@ const programs: Record<string, string> = {
     const get = (o, k) => { log0.push('get ' + k); return o[k]; };
     function* g() {
       const src = { get a() { log0.push('read a'); return undefined; }, get b() { log0.push('read b'); return 'B'; }, c: { d: undefined }, e: 5, f: 6 };
-      const { a = yield 'default a', b = yield 'never', c: { d = yield 'nested d' }, ...rest } = src;
-      yield [a, b, d, rest];
+      const { a = yield 'default a', plain = 'no yield', b = yield 'never', c: { d = yield 'nested d' }, ...rest } = src;
+      yield [a, plain, b, d, rest];
       let [x = yield 'x', [y = yield 'y'] = [], , ...others] = [undefined, undefined, 'hole', 1, 2];
       yield [x, y, others];
       const key = 'e';
