@@ -4,15 +4,19 @@
  *
  *   node --conditions=source --import tsx --import stackless/register examples/pickle-counter.ts
  *
- * Modes (the default runs all three as child processes and compares):
+ * Modes (the default runs them as child processes and compares):
  *   whole            run the counter start to end
  *   start FILE       run 3 steps, pickle the paused tasklet to FILE, exit
- *   finish FILE      unpickle FILE in this fresh process and run the counter to the end
+ *   finish FILE      unpickle FILE in this fresh process and run the counter to the end (the API)
+ *
+ * The other way to finish: `npx stackless resume FILE` (from the project root) imports this
+ * module (so the mode code below only runs when this file is the program), unpickles FILE and
+ * runs its tasklets to the end.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run, schedule, Tasklet } from 'stackless';
 import { pickle, unpickle } from 'stackless/pickle';
@@ -29,8 +33,12 @@ export function* counter(label: string, n: number) {
   return total;
 }
 
-const [mode, file] = process.argv.slice(2);
-if (mode === 'whole') {
+// Run the modes only when this file is the program (not when `stackless resume` imports it).
+const isProgram = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+const [mode, file] = isProgram ? process.argv.slice(2) : ['imported'];
+if (mode === 'imported') {
+  // imported for its counter function
+} else if (mode === 'whole') {
   new Tasklet(counter).setup('count', 6);
   run();
 } else if (mode === 'start') {
@@ -46,8 +54,10 @@ if (mode === 'whole') {
   t.insert();
   run();
 } else {
-  // The demo: an unbroken run, then the same counter split across two processes.
+  // The demo: an unbroken run, then the same counter split across two processes, finished
+  // once with unpickle() and once with `stackless resume`.
   const self = fileURLToPath(import.meta.url);
+  const cli = join(dirname(self), '..', 'bin', 'stackless.mjs');
   const dir = mkdtempSync(join(tmpdir(), 'pickle-counter-'));
   const path = join(dir, 'counter.pickle');
   const child = (...args: string[]) => {
@@ -59,6 +69,8 @@ if (mode === 'whole') {
     const whole = child('whole').stdout;
     const start = child('start', path);
     const finish = child('finish', path);
+    const resumed = spawnSync(process.execPath, [cli, 'resume', path], { encoding: 'utf8' });
+    if (resumed.status !== 0) throw new Error(`stackless resume failed:\n${resumed.stderr}`);
     console.log('--- unbroken run');
     process.stdout.write(whole);
     console.log('--- process 1 (pickles after 3 steps)');
@@ -66,6 +78,9 @@ if (mode === 'whole') {
     console.log('--- process 2 (unpickles and finishes)');
     process.stdout.write(finish.stderr + finish.stdout);
     console.log(`--- same output: ${start.stdout + finish.stdout === whole}`);
+    console.log('--- process 3: npx stackless resume counter.pickle');
+    process.stdout.write(resumed.stdout);
+    console.log(`--- same output: ${start.stdout + resumed.stdout === whole}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

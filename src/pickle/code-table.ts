@@ -29,6 +29,18 @@ export function splitFnId(fnId: string): { module: string; fn: string } {
   return i < 0 ? { module: '(unknown module)', fn: fnId } : { module: fnId.slice(0, i), fn: fnId.slice(i + 1) };
 }
 
+/** Read the table's function ids without checking them (the resume CLI imports their modules first). Caller: pickleFunctionIds(). */
+export function readCodeIds(r: ByteReader): string[] {
+  const n = r.varint();
+  if (n > r.end - r.pos) r.truncated('the code table');
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    out.push(r.string());
+    r.string();
+  }
+  return out;
+}
+
 /** Read the table and check every entry against the code loaded in this process. Caller: unpickle(). */
 export function readCodeTable(r: ByteReader): LoadedCode[] {
   const n = r.varint();

@@ -149,6 +149,14 @@ export class Decoder {
     return root.target;
   }
 
+  /** The tasklets built by decode(), in stream order. Caller: unpickleWithTasklets(). */
+  restoredTasklets(): Tasklet[] {
+    return this.tasklets
+      .slice()
+      .sort((a, b) => a.c.id - b.c.id)
+      .map((x) => x.t);
+  }
+
   /** Assert the invariants once the graph is built: every object resolved, no fixup left. */
   checkInvariants(): void {
     if (this.waiters.size !== 0) throw new InternalError(`unpickle: ${this.waiters.size} objects still have pending references`);

@@ -1,6 +1,7 @@
 import { ByteReader } from './byte-reader.js';
 import { ByteWriter } from './byte-writer.js';
-import { readCodeTable, writeCodeTable } from './code-table.js';
+import type { Tasklet } from '../core/tasklet.js';
+import { readCodeIds, readCodeTable, writeCodeTable } from './code-table.js';
 import { Decoder } from './decoder.js';
 import { Encoder } from './encoder.js';
 import { FLAG_SIGNED, FORMAT_VERSION, HEADER_SIZE, MAC_SIZE, MAGIC0, MAGIC1, MAGIC2 } from './format.js';
@@ -75,6 +76,31 @@ function encodeWith(enc: Encoder, value: unknown, options: PickleOptions | undef
  * after the whole input has been checked.
  */
 export function unpickle(bytes: Uint8Array, options?: UnpickleOptions): unknown {
+  return decodeWith(bytes, options).decode();
+}
+
+/**
+ * unpickle(), also returning every tasklet the pickle held, in the order they appear in it.
+ * Caller: the resume CLI (resume-cli.ts).
+ */
+export function unpickleWithTasklets(bytes: Uint8Array, options?: UnpickleOptions): { value: unknown; tasklets: Tasklet[] } {
+  const dec = decodeWith(bytes, options);
+  const value = dec.decode();
+  return { value, tasklets: dec.restoredTasklets() };
+}
+
+/**
+ * The compiled function ids a pickle needs (its code table), after checking its header and,
+ * with a key, its signature; nothing is checked against the loaded code. Caller: the resume
+ * CLI, to import the modules before unpickling.
+ */
+export function pickleFunctionIds(bytes: Uint8Array, options?: UnpickleOptions): string[] {
+  const { r } = open(bytes, options);
+  return readCodeIds(r);
+}
+
+/** Check magic, version, flags and signature; a reader over the code table and body. Caller: decodeWith, pickleFunctionIds. */
+function open(bytes: Uint8Array, options: UnpickleOptions | undefined): { r: ByteReader; end: number } {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('unpickle(bytes) needs a Uint8Array (or Buffer)');
   if (bytes.length < HEADER_SIZE || bytes[0] !== MAGIC0 || bytes[1] !== MAGIC1 || bytes[2] !== MAGIC2)
     throw new PickleError('not a stackless pickle (bad magic bytes): was it truncated or made by something else?');
@@ -94,10 +120,14 @@ export function unpickle(bytes: Uint8Array, options?: UnpickleOptions): unknown 
   } else if (signed) {
     throw new PickleError('unpickle: the pickle is signed: pass the key ({ key }) to verify it');
   }
-  const scanReader = new ByteReader(bytes, HEADER_SIZE, end);
+  return { r: new ByteReader(bytes, HEADER_SIZE, end), end };
+}
+
+/** A decoder over a checked body. Caller: unpickle(), unpickleWithTasklets(). */
+function decodeWith(bytes: Uint8Array, options: UnpickleOptions | undefined): Decoder {
+  const { r: scanReader, end } = open(bytes, options);
   const code = readCodeTable(scanReader);
   const bodyStart = scanReader.pos;
   const { strings } = scan(scanReader, code);
-  const dec = new Decoder(new ByteReader(bytes, bodyStart, end), strings, code);
-  return dec.decode();
+  return new Decoder(new ByteReader(bytes, bodyStart, end), strings, code);
 }

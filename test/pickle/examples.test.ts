@@ -21,6 +21,9 @@ describe('pickle examples', () => {
     const p2 = out.slice(out.indexOf('--- process 2'));
     assert.match(p2, /unpickled: alive true, paused true\ncount 4: running total 10\n/);
     assert.match(p2, /count done: 21/);
+    const p3 = out.slice(out.indexOf('--- process 3: npx stackless resume'));
+    assert.match(p3, /^--- process 3: npx stackless resume counter\.pickle\ncount 4: running total 10\ncount 5: running total 15\ncount 6: running total 21\ncount done: 21\n--- same output: true\n$/);
+    assert.equal(out.match(/--- same output: true/g)?.length, 2, 'both ways give the unbroken output');
   });
 
   it('pickle-migrate: the serving tasklet moves over TCP and keeps serving with its state', () => {
