@@ -97,3 +97,87 @@ describe('compiled == native on generated programs (fast-check)', () => {
     );
   });
 });
+
+/** A destructuring pattern tree; names are given when printed. */
+type Pat =
+  | { k: 'id'; dflt: string | null }
+  | { k: 'obj'; props: [string, Pat][]; rest: boolean; dflt: string | null }
+  | { k: 'arr'; elems: (Pat | null)[]; rest: boolean; dflt: string | null };
+
+const dflt = fc.oneof(
+  fc.constant(null),
+  fc.integer({ min: 0, max: 9 }).map((k) => `yield 'd${k}'`),
+  fc.integer({ min: 0, max: 9 }).map((k) => `'lit${k}'`),
+  fc.integer({ min: 0, max: 9 }).map((k) => `(yield 'n${k}') ?? 'nn${k}'`),
+);
+const { pat } = fc.letrec<{ pat: Pat }>((tie) => ({
+  pat: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.record({ k: fc.constant('id' as const), dflt }),
+    fc.record({
+      k: fc.constant('obj' as const),
+      props: fc.uniqueArray(fc.tuple(fc.constantFrom('a', 'b', 'c', '[(yield \'key\') ?? \'a\']'), tie('pat')), { maxLength: 3, selector: ([key]) => key }),
+      rest: fc.boolean(),
+      dflt,
+    }),
+    fc.record({ k: fc.constant('arr' as const), elems: fc.array(fc.option(tie('pat'), { nil: null }), { maxLength: 3 }), rest: fc.boolean(), dflt }),
+  ),
+}));
+
+function printPattern(p: Pat, names: string[]): string {
+  const withDefault = (s: string): string => (p.dflt === null ? s : `${s} = ${p.dflt}`);
+  const fresh = (): string => {
+    names.push(`v${names.length}`);
+    return names[names.length - 1]!;
+  };
+  if (p.k === 'id') return withDefault(fresh());
+  if (p.k === 'obj') {
+    const parts = p.props.map(([key, sub]) => `${key}: ${printPattern(sub, names)}`);
+    if (p.rest) parts.push(`...${fresh()}`);
+    return withDefault(`{ ${parts.join(', ')} }`);
+  }
+  const parts = p.elems.map((e) => (e === null ? '' : printPattern(e, names)));
+  if (p.rest) parts.push(`...${fresh()}`);
+  return withDefault(`[${parts.join(', ')}${parts.at(-1) === '' ? ',' : ''}]`);
+}
+
+const { value } = fc.letrec<{ value: unknown }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.constantFrom(undefined, null, 0, 'str', 'ab'),
+    fc.dictionary(fc.constantFrom('a', 'b', 'c', 'x'), tie('value'), { maxKeys: 3 }),
+    fc.array(tie('value'), { maxLength: 3 }),
+  ),
+}));
+
+describe('destructuring with yields in defaults and computed keys == native (fast-check)', () => {
+  it('values, yields, errors and iterator closing match', async () => {
+    await fc.assert(
+      fc.asyncProperty(pat, value, fc.array(fc.constantFrom('undefined', '0', "'sent'", 'null'), { maxLength: 8 }), async (p, v, sends) => {
+        if (p.k === 'id') return;
+        const names: string[] = [];
+        const text = printPattern({ ...p, dflt: null }, names);
+        const src = `
+          export function run(log) {
+            function* g(src) {
+              let ${['unused', ...names].join(', ')};
+              try { (${text} = src); } finally { log.push('fin'); }
+              return [${names.join(', ')}];
+            }
+            const it = g(${JSON.stringify(v) ?? 'undefined'});
+            const sends = [${sends.join(', ')}];
+            for (let i = 0; i < 30; i++) {
+              let r;
+              try { r = it.next(sends[i]); } catch (e) { log.push(['threw', e.constructor.name]); break; }
+              log.push([r.done, r.value]);
+              if (r.done) break;
+            }
+          }`;
+        const { native, compiled } = await runBoth(src);
+        assert.deepEqual(compiled, native, src);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
