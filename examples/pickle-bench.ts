@@ -89,7 +89,11 @@ if (DEEP > 0) {
   const copy = unpickle(big) as { d: Tasklet; ch: Channel<number> };
   const tu = performance.now() - t0;
   console.log(`${DEEP} frames: depth ${d.depth}, ${big.length} bytes, pickle ${tp.toFixed(0)} ms, unpickle ${tu.toFixed(0)} ms, restored depth ${copy.d.depth}`);
-  copy.ch.send(0);
+  t0 = performance.now();
+  copy.ch.send(0); // the restored tasklet resumes at the bottom and unwinds all its frames
+  run();
+  const tr = performance.now() - t0;
+  console.log(`${DEEP} frames: the restored tasklet resumed and finished (${copy.d.status}) in ${tr.toFixed(0)} ms`);
   ch.send(0);
   run();
 }

@@ -50,6 +50,14 @@ describe('stackless resume (CLI, fresh processes)', () => {
     }
   });
 
+  it('tasklets set up but not started pickle by the compiled function id (FUNCTION_DATA, no registerFunction) and run from the start', () => {
+    const file = join(dir, 'unstarted.pkl');
+    assert.equal(child('unstarted', file), '');
+    const r = resumeCli([file]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, whole);
+  });
+
   it('signed pickles: the key from --key <file> or STACKLESS_PICKLE_KEY; a missing or wrong key is refused', () => {
     const file = join(dir, 'signed.pkl');
     const start = child('start', file, '2', 's3cret');

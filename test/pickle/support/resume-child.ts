@@ -2,6 +2,7 @@
  * Child process for the resume CLI test (run with --import stackless/register):
  *   resume-child.ts whole                  run producer + consumer to the end (io main)
  *   resume-child.ts start FILE K [KEY]     run K scheduling rounds, pickle { pair: [consumer, producer], ch } to FILE
+ *   resume-child.ts unstarted FILE         pickle { pair, ch } set up but not started (functions by FUNCTION_DATA id, not registered)
  *   resume-child.ts lonely FILE            pickle a tasklet blocked on a channel nobody will send to
  *   resume-child.ts failing FILE           pickle a tasklet that will raise an uncaught error after a step
  */
@@ -26,6 +27,14 @@ if (mode === 'whole') {
   for (let i = 0; i < Number(k); i++) schedule();
   for (const t of [c, p]) if (t.status === 'scheduled') t.remove();
   writeFileSync(file!, pickle({ pair: [c, p], ch }, key === undefined ? undefined : { key }));
+  for (const t of [c, p]) t.kill();
+} else if (mode === 'unstarted') {
+  const ch = new Channel<number>();
+  const c = new Tasklet(consumer).setup(ch, 'c');
+  const p = new Tasklet(producer).setup(ch, 5);
+  c.remove();
+  p.remove();
+  writeFileSync(file!, pickle({ pair: [c, p], ch }));
   for (const t of [c, p]) t.kill();
 } else if (mode === 'lonely') {
   const ch = new Channel<string>({ name: 'inbox' });
