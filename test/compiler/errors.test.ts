@@ -25,6 +25,7 @@ describe('unsupported constructs fail at compile time with file:line and advice'
   const cases: [string, string, RegExp][] = [
     ['arguments', 'function* g() {\n  yield arguments[0];\n}', /mod\.ts:2:\d+: `arguments` .*rest parameter/],
     ['direct eval', 'function* g() {\n  yield 1;\n  eval("1");\n}', /mod\.ts:3:\d+: direct eval .*indirect/],
+    ['yield in a class body expression', 'function* g() {\n  const C = class extends (yield 1) {};\n}', /mod\.ts:2:\d+: yield inside a ClassExpression is not supported: assign the yield to a local first/],
     ['delete of an optional chain around a yield', 'function* g(a) {\n  yield delete a?.[yield 1];\n}', /mod\.ts:2:\d+: delete of an optional chain containing yield/],
     ['destructuring into a super property', 'class A extends Object {\n  *m() {\n    [super.x] = yield 1;\n  }\n}', /mod\.ts:3:\d+: destructuring .* `super` property .*assign to a local first/],
     ['delete super.x', 'class A extends Object {\n  *m() {\n    yield delete super.x;\n  }\n}', /mod\.ts:3:\d+: `delete super\.x` is not supported/],
