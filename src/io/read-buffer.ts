@@ -1,4 +1,5 @@
 const EMPTY = Buffer.alloc(0);
+const NO_CHUNKS: Buffer[] = Object.freeze([]) as unknown as Buffer[];
 
 /**
  * Received bytes as a list of the chunks Node delivered, consumed from the front. Nothing
@@ -11,13 +12,15 @@ const EMPTY = Buffer.alloc(0);
  *    chunks is non-empty, and 0 when it is empty; no chunk is empty.
  */
 export class ReadBuffer {
-  private chunks: Buffer[] = [];
+  /** NO_CHUNKS (shared, never written) while empty: an idle connection keeps no array. */
+  private chunks: Buffer[] = NO_CHUNKS;
   private offset = 0;
   length = 0;
 
   push(b: Buffer): void {
     if (b.length === 0) return;
-    this.chunks.push(b);
+    if (this.chunks === NO_CHUNKS) this.chunks = [b];
+    else this.chunks.push(b);
     this.length += b.length;
   }
 
@@ -28,7 +31,7 @@ export class ReadBuffer {
     const avail = c0.length - this.offset;
     if (n === c0.length && this.offset === 0) {
       // a whole chunk: hand it out as is
-      this.chunks.shift();
+      this.drop();
       this.length -= n;
       return c0;
     }
@@ -51,7 +54,7 @@ export class ReadBuffer {
 
   /** Drop everything. */
   clear(): void {
-    this.chunks = [];
+    this.chunks = NO_CHUNKS;
     this.offset = 0;
     this.length = 0;
   }
@@ -60,9 +63,15 @@ export class ReadBuffer {
     this.offset += k;
     this.length -= k;
     if (this.offset === this.chunks[0]!.length) {
-      this.chunks.shift();
+      this.drop();
       this.offset = 0;
     }
+  }
+
+  /** Remove the first chunk; back to NO_CHUNKS when none is left. */
+  private drop(): void {
+    if (this.chunks.length === 1) this.chunks = NO_CHUNKS;
+    else this.chunks.shift();
   }
 
   /**

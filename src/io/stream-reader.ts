@@ -101,6 +101,12 @@ export class StreamReader implements WaitOwner {
     return launch(new ReadOp(this, 'all', 0, null, Infinity, options?.timeout));
   }
 
+  /** What the reader waits for ("readline() on 127.0.0.1:5000"): the reader's Waiter
+   * describes itself with this, so no closure is kept per reader. */
+  toString(): string {
+    return `${this.want ?? 'read'} on ${this.label}`;
+  }
+
   /** A tasklet is waiting to read. */
   get waiting(): boolean {
     return this.waiter !== null;
@@ -198,7 +204,7 @@ export class StreamReader implements WaitOwner {
 
   /** @internal Park the current tasklet until `op` can be served. */
   _park(op: ReadOp, timeoutMs: number | null): void {
-    const w = (this.readWaiter ??= new Waiter(this.kind, () => `${this.want ?? 'read'} on ${this.label}`, true, this));
+    const w = (this.readWaiter ??= new Waiter(this.kind, this, true, this));
     w.parkCurrent(
       timeoutMs,
       timeoutMs === null ? null : () => new Bomb(new TimeoutError(`${op} on ${this.label} timed out after ${op.timeoutMs} ms`, op.timeoutMs)),

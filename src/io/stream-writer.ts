@@ -27,7 +27,8 @@ export class StreamWriter {
   status: 'open' | 'ended' | 'failed' | 'closed' = 'open';
   error: IoError | null = null;
   timeout: number | null = null;
-  private readonly writers = new WaitQueue();
+  /** Created on the first wait for 'drain' (most streams never wait: less memory per idle socket). */
+  private writers: WaitQueue | null = null;
 
   constructor(
     private readonly stream: Writable,
@@ -46,7 +47,7 @@ export class StreamWriter {
 
   /** @internal Caller: the stream's 'drain' event. */
   onDrain(): void {
-    if (this.writers.length > 0) this.writers.wakeAll(undefined);
+    if (this.writers !== null && this.writers.length > 0) this.writers.wakeAll(undefined);
   }
 
   /** Write `data`; blocks only while Node's buffer for this stream is full. */
@@ -65,12 +66,12 @@ export class StreamWriter {
   close(): void {
     if (this.status === 'closed') return;
     this.status = 'closed';
-    if (this.writers.length > 0) this.writers.wakeAll(new Bomb(new SocketClosedError(`write() on ${this.label}: it was closed`)));
+    if (this.waiting > 0) this.writers!.wakeAll(new Bomb(new SocketClosedError(`write() on ${this.label}: it was closed`)));
   }
 
   /** Tasklets waiting for 'drain'. */
   get waiting(): number {
-    return this.writers.length;
+    return this.writers === null ? 0 : this.writers.length;
   }
 
   /** @internal Caller: the stream's 'error' event. */
@@ -79,21 +80,19 @@ export class StreamWriter {
       this.status = 'failed';
       this.error = fromNodeError(e, String(this.label));
     }
-    if (this.error !== null && this.writers.length > 0) this.writers.wakeAll(new Bomb(this.error));
+    if (this.error !== null && this.waiting > 0) this.writers!.wakeAll(new Bomb(this.error));
   }
 
   /** @internal Caller: the stream's 'close' event. */
   onClose(): void {
     if (this.status === 'open' || this.status === 'ended') this.status = 'closed';
-    if (this.writers.length > 0)
-      this.writers.wakeAll(
-      new Bomb(this.error ?? new SocketClosedError(`write() on ${this.label}: the connection was closed`)),
-    );
+    if (this.waiting > 0)
+      this.writers!.wakeAll(new Bomb(this.error ?? new SocketClosedError(`write() on ${this.label}: the connection was closed`)));
   }
 
   checkInvariants(): void {
-    this.writers.checkInvariants();
-    if ((this.status === 'failed' || this.status === 'closed') && this.writers.length > 0)
+    this.writers?.checkInvariants();
+    if ((this.status === 'failed' || this.status === 'closed') && this.waiting > 0)
       throw new Error(`${this.label}: writers wait on a ${this.status} stream`);
   }
 
@@ -120,12 +119,13 @@ export class StreamWriter {
 
   /** @internal */
   _park(timeoutMs: number | null): void {
-    const w = new Waiter(this.kind, () => `write() to ${this.label} (waiting for drain)`, true, this.writers);
+    const q = (this.writers ??= new WaitQueue());
+    const w = new Waiter(this.kind, () => `write() to ${this.label} (waiting for drain)`, true, q);
     w.parkCurrent(
       timeoutMs,
       timeoutMs === null ? null : () => new Bomb(new TimeoutError(`write() to ${this.label} timed out after ${timeoutMs} ms`, timeoutMs)),
     );
-    this.writers.push(w);
+    q.push(w);
   }
 
   /** @internal */
