@@ -3,6 +3,7 @@ import { schedule } from '../core/scheduling.js';
 import type { Trap } from '../core/frame.js';
 import type { Tasklet } from '../core/tasklet.js';
 import { BodyTooLargeError, ClientGoneError, HttpParseError, HttpTimeoutError } from './errors.js';
+import type { Linked } from './connection-list.js';
 import type { Transport } from './transport.js';
 import { HttpRequest } from './request.js';
 import { parseRequestHead, type RequestHead } from './request-head.js';
@@ -27,7 +28,7 @@ const PIPELINE_BURST = 16;
  *  - request/response belong to the current or last request (null before the first).
  *  - 'closed' ⇔ the server forgot this connection.
  */
-export class HttpConnection {
+export class HttpConnection implements Linked<HttpConnection> {
   state: 'idle' | 'active' | 'closed' = 'active';
   pending: Buffer = EMPTY;
   requests = 0;
@@ -35,6 +36,12 @@ export class HttpConnection {
   tasklet: Tasklet | null = null;
   private req: HttpRequest | null = null;
   private res: HttpResponse | null = null;
+  /** @internal The server's list of open connections. Writer: ConnectionList. */
+  listPrev: HttpConnection | null = null;
+  /** @internal Writer: ConnectionList. */
+  listNext: HttpConnection | null = null;
+  /** @internal Writer: ConnectionList. */
+  listed = false;
 
   constructor(
     readonly server: HttpServer,

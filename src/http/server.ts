@@ -8,6 +8,7 @@ import { sched } from '../core/scheduler.js';
 import { Tasklet } from '../core/tasklet.js';
 import type { Waitable } from '../core/waitable.js';
 import { HttpConnection } from './connection.js';
+import { ConnectionList } from './connection-list.js';
 import { ClientGoneError } from './errors.js';
 import { kickScheduler, requireAsyncMain } from './event-loop-bridge.js';
 import { IoConnection } from './io-connection.js';
@@ -88,7 +89,7 @@ export function listen(handler: Handler, options: ListenOptions = {}): Op<HttpSe
  *  - state 'starting' → 'listening' → 'draining' → 'closed' (or 'starting' → 'closed' when
  *    listening failed). Only 'listening' accepts connections.
  *  - `conns` holds exactly the connections whose tasklet has not finished; each has one
- *    tasklet, alive while it is in `conns`.
+ *    tasklet, alive while it is in `conns` (a ConnectionList, not a Set: see there why).
  *  - `closeWaiters` holds tasklets blocked in closed(); empty once 'closed'.
  *  - the sweep timer runs iff state is 'listening' or 'draining'.
  */
@@ -101,7 +102,7 @@ export class HttpServer implements Waitable {
   /** @internal Writer: HttpConnection. */
   activeRequests = 0;
   private requestsBefore = 0;
-  private readonly conns = new Set<HttpConnection>();
+  private readonly conns = new ConnectionList<HttpConnection>();
   private readonly net: Server;
   private starter: Tasklet | null = null;
   private closeWaiters: Tasklet[] = [];
@@ -135,7 +136,7 @@ export class HttpServer implements Waitable {
     let idle = 0;
     let tasklets = 0;
     let requests = this.requestsBefore;
-    for (const hc of this.conns) {
+    for (const hc of this.conns.toArray()) {
       if (hc.state === 'idle') idle++;
       if (hc.tasklet !== null && hc.tasklet.alive) tasklets++;
       requests += hc.requests;
@@ -158,7 +159,7 @@ export class HttpServer implements Waitable {
     this.state = 'draining';
     this.net.close();
     let woke = false;
-    for (const hc of this.conns) if (hc.state === 'idle' && hc.conn.endReader()) woke = true;
+    for (const hc of this.conns.toArray()) if (hc.state === 'idle' && hc.conn.endReader()) woke = true;
     const ms = options?.deadline ?? 5_000;
     this.deadlineTimer = setTimeout(() => this.forceClose(), ms);
     this.checkClosed();
@@ -177,7 +178,7 @@ export class HttpServer implements Waitable {
 
   /** @internal Caller: HttpConnection, once its tasklet is about to end. */
   forget(hc: HttpConnection): void {
-    if (!this.conns.delete(hc)) return;
+    if (!this.conns.remove(hc)) return;
     this.requestsBefore += hc.requests;
     if (this.state === 'draining') this.checkClosed();
   }
@@ -238,7 +239,7 @@ export class HttpServer implements Waitable {
   private sweep(): void {
     const now = performance.now();
     let expired = false;
-    for (const hc of this.conns) {
+    for (const hc of this.conns.toArray()) {
       const d = hc.conn.deadline;
       if (d !== 0 && now >= d) {
         hc.conn.expire(hc.state === 'idle' ? 'keep-alive connection idle' : 'client too slow');
@@ -252,7 +253,7 @@ export class HttpServer implements Waitable {
     this.deadlineTimer = null;
     if (this.state !== 'draining') return;
     const stuck: Tasklet[] = [];
-    for (const hc of this.conns) {
+    for (const hc of this.conns.toArray()) {
       hc.conn.destroy(new ClientGoneError('the server shut down: the shutdown deadline passed'));
       const t = hc.tasklet;
       if (t !== null && t.alive && t.status !== 'scheduled') stuck.push(t);
@@ -307,7 +308,8 @@ export class HttpServer implements Waitable {
     const fail = (what: string): never => {
       throw new InternalError(`${this}: ${what}`);
     };
-    for (const hc of this.conns) {
+    this.conns.checkInvariants();
+    for (const hc of this.conns.toArray()) {
       if (hc.state === 'closed') fail('a closed connection is still registered');
       if (hc.tasklet === null || !hc.tasklet.alive) fail('a registered connection has no live tasklet');
       hc.conn.checkInvariants();
