@@ -41,6 +41,16 @@ if (mode === 'net') {
   process.exit(0);
 }
 
+/** One generator function for every connection (a generator function expression per
+ * connection would add a prototype object and a hidden class to each). */
+function* echo(s: Socket) {
+  for (;;) {
+    const b = yield* s.recv();
+    if (b.length === 0) return;
+    yield* s.write(b);
+  }
+}
+
 await main(function* () {
   const server = yield* listen(0);
   const held: Socket[] = [];
@@ -48,14 +58,7 @@ await main(function* () {
     for (;;) {
       const s = yield* server.accept();
       if (mode === 'wrap') held.push(s);
-      else
-        spawn(function* () {
-          for (;;) {
-            const b = yield* s.recv();
-            if (b.length === 0) return;
-            yield* s.write(b);
-          }
-        });
+      else spawn(echo, s);
     }
   });
   const clients: net.Socket[] = [];
