@@ -386,13 +386,18 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
       return out;
     };
     /** Entering the scope of checked frame-level bindings again (a block in a loop): uninitialised. */
-    const tdzResets = (block: t.Node): t.Expression[] => {
-      const out: t.Expression[] = [];
-      for (const o of owned.values())
-        if (o.tdz !== undefined && o.tdz !== 'boxed' && o.binding.scope.block === block && block !== o.unit.node)
-          out.push(t.assignmentExpression('&=', mem(F(), o.tdz.word), t.numericLiteral(~o.tdz.bit)));
-      return out;
-    };
+    const checkedByBlock = new Map<t.Node, Owned[]>();
+    for (const o of owned.values()) {
+      if (o.tdz === undefined || o.tdz === 'boxed' || o.binding.scope.block === o.unit.node) continue;
+      const list = checkedByBlock.get(o.binding.scope.block);
+      if (list) list.push(o);
+      else checkedByBlock.set(o.binding.scope.block, [o]);
+    }
+    const tdzResets = (block: t.Node): t.Expression[] =>
+      (checkedByBlock.get(block) ?? []).map((o) => {
+        const slot = o.tdz as { word: string; bit: number };
+        return t.assignmentExpression('&=', mem(F(), slot.word), t.unaryExpression('~', t.numericLiteral(slot.bit)));
+      });
     // `this` of a unit
     for (const u of units.values()) {
       u.path.traverse({
