@@ -55,7 +55,7 @@ describe('cross-process round trip (compiled by stackless/register)', () => {
     assert.match(out, /callsNative: restorable false: PickleError: cannot pickle tasklet#\d+: it is not restorable, frame 1 is the native generator function\* nativeStep at tasklet\.frames\[1\]/);
   });
 
-  it('a pickle made by one version of a module is refused by another, naming the module and function', () => {
+  it('a pickle made by one version of a module is refused by another, naming the module and function (a started tasklet, and one not started yet)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'stackless-pickle-version-'));
     try {
       const file = join(dir, 'step.pickle');
@@ -67,6 +67,13 @@ describe('cross-process round trip (compiled by stackless/register)', () => {
       assert.match(refused, /^PickleError: unpickle: code changed for function step in module versioned\.ts: the pickle was made by code version \w+, this process has \w+/);
       const same = node([child, 'finish', v1, file], true, { STACKLESS_PROJECT_ROOT: v1 });
       assert.equal(same.trim(), 'v1 step 0\nv1 step 1\nv1 step 2');
+      // not started: the tasklet's function itself is named by id and hash (FUNCTION_DATA)
+      const unstarted = join(dir, 'unstarted.pickle');
+      node([child, 'start', v1, unstarted, '0'], true, { STACKLESS_PROJECT_ROOT: v1 });
+      const refusedFn = node([child, 'finish', v2, unstarted], true, { STACKLESS_PROJECT_ROOT: v2 });
+      assert.match(refusedFn, /^PickleError: unpickle: code changed for function step in module versioned\.ts: the pickle was made by code version \w+, this process has \w+/);
+      const sameFn = node([child, 'finish', v1, unstarted], true, { STACKLESS_PROJECT_ROOT: v1 });
+      assert.equal(sameFn.trim(), 'v1 step 0\nv1 step 1\nv1 step 2');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

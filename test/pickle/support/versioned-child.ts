@@ -1,7 +1,8 @@
 /**
  * Child process for the code-version test (run with --import stackless/register and
  * STACKLESS_PROJECT_ROOT=ROOT, so the module's function id is `versioned.ts#step`):
- *   versioned-child.ts start ROOT FILE    run one step of ROOT/versioned.ts#step, pickle to FILE
+ *   versioned-child.ts start ROOT FILE [N] run N steps (default 1; 0: set up, not started, so the
+ *                                         pickle names the function by FUNCTION_DATA) of ROOT/versioned.ts#step, pickle to FILE
  *   versioned-child.ts finish ROOT FILE   unpickle FILE against ROOT/versioned.ts and finish it
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -10,12 +11,12 @@ import { pathToFileURL } from 'node:url';
 import { run, Tasklet } from 'stackless';
 import { pickle, unpickle } from 'stackless/pickle';
 
-const [mode, root, file] = process.argv.slice(2);
+const [mode, root, file, steps] = process.argv.slice(2);
 const mod = (await import(pathToFileURL(join(root!, 'versioned.ts')).href)) as { step: (log: string[]) => Generator };
 if (mode === 'start') {
   const log: string[] = [];
   const t = new Tasklet(mod.step).setup(log);
-  t.run();
+  for (let i = 0; i < Number(steps ?? 1); i++) t.run();
   t.remove();
   writeFileSync(file!, pickle({ t, log }));
 } else {
