@@ -18,7 +18,7 @@ export interface SuperContext {
   home: () => t.Expression;
   /** The frame's `this`, as seen from the site. */
   self: () => t.Expression;
-  /** A frame field for a computed key that is used twice (compound assignment), as seen from the site. */
+  /** A frame field for a value used twice (a computed key in a compound assignment, an optional super method), as seen from the site. */
   keyTemp: () => t.MemberExpression;
   error: (n: t.Node, message: string) => Error;
 }
@@ -49,9 +49,19 @@ export function planSuperRewrite(sup: NodePath<t.Super>, cx: SuperContext): () =
       const args = [cx.self(), ...pn.arguments];
       // with a yield among the arguments the method is held across it: call it through the
       // runtime so the frame holds the method only, not Function.prototype.call
-      const repl = yields && !(parent.isOptionalCallExpression() && pn.optional)
+      const optional = parent.isOptionalCallExpression() && pn.optional;
+      let repl: t.Expression;
+      if (yields && optional) {
+        // super.m?.(yield x): (tmp = method) == null ? undefined : superCall(tmp, self, ...)
+        const tmp = cx.keyTemp();
+        repl = t.conditionalExpression(
+          t.binaryExpression('==', t.assignmentExpression('=', tmp, fn), t.nullLiteral()),
+          t.identifier('undefined'),
+          t.callExpression(RT('superCall'), [t.cloneNode(tmp), ...args]),
+        );
+      } else repl = yields
         ? t.callExpression(RT('superCall'), [fn, ...args])
-        : parent.isOptionalCallExpression() && pn.optional
+        : optional
         ? t.optionalCallExpression(t.optionalMemberExpression(fn, t.identifier('call'), false, true), args, false)
         : t.callExpression(t.memberExpression(fn, t.identifier('call')), args);
       parent.replaceWith(t.inherits(repl, pn));

@@ -41,6 +41,8 @@ const programs: Record<string, string> = {
         try { yield super.missing(); } catch (e) { yield e.constructor.name; }
         yield super.m?.('optional');
         yield super.nothing?.('skipped');
+        yield super.m?.(yield 'optional arg');
+        yield super.nothing?.(yield 'never asked');
         return super.m('last');
       }
       static *sm(x) { yield super.sm(x); yield super.name; }
