@@ -34,6 +34,23 @@ describe('io examples', () => {
       '< BYE',
     ]);
   });
+  it('send and close: a payload written just before close() reaches slow clients in full', () => {
+    assert.deepEqual(runExample('io-send-and-close.ts'), [
+      'client 1 got all of 4194304 bytes',
+      'client 2 got all of 4194304 bytes',
+      'client 3 got all of 4194304 bytes',
+    ]);
+  });
+  it('child processes: exec, line-by-line stdout, and a forgotten child killed when main() ends', () => {
+    assert.deepEqual(runExample('io-processes.ts'), [
+      'exec: exit code 3, stdout "hello from sh\\n"',
+      'read: line 1',
+      'read: line 2',
+      'read: line 3',
+      'counter exited with 0',
+      'after main(): the forgotten sleep is exited, killed by SIGKILL',
+    ]);
+  });
   it('crawler: a Pool of 10 fetchers crawls all 60 pages, never more than 10 at once', () => {
     const [line] = runExample('io-crawler.ts');
     const m = /^crawled (\d+) pages with at most (\d+) concurrent fetchers \(pool size 10\)$/.exec(line!);
