@@ -7,10 +7,10 @@
  *
  * Prints progress and writes docs/benchmarks-http.md.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { startServer, type Running } from './server-process.js';
 import { ensureWrk, openIdleConnections, runSequential, runWrk, type WrkLength, type WrkResult } from './clients.js';
 
 interface ServerSpec {
@@ -48,60 +48,6 @@ const P = {
 
 const log = (s: string) => console.log(`[bench/http ${new Date().toISOString().slice(11, 19)}] ${s}`);
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-
-interface Running {
-  child: ChildProcess;
-  port: number;
-  mem(): Promise<{ rss: number; heapUsed: number; external: number; arrayBuffers: number; extra: unknown }>;
-  cpu(): Promise<number>;
-  stop(): Promise<void>;
-}
-
-function startServer(spec: ServerSpec): Promise<Running> {
-  const child = fork(here(`./servers/${spec.file}`), [], {
-    execArgv: ['--conditions=source', '--import', 'tsx', '--expose-gc', '--max-semi-space-size=16'],
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${spec.name} did not start within 20 s`)), 20_000);
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`${spec.name} exited with ${code} before it was ready`)));
-    child.on('message', function onReady(m: { cmd: string; port: number }) {
-      if (m.cmd !== 'ready') return;
-      clearTimeout(timer);
-      child.off('message', onReady);
-      child.removeAllListeners('exit');
-      resolve({
-        child,
-        port: m.port,
-        mem: () =>
-          new Promise((res) => {
-            child.on('message', function onMem(r: { cmd: string; usage: NodeJS.MemoryUsage; extra: unknown }) {
-              if (r.cmd !== 'mem') return;
-              child.off('message', onMem);
-              res({ ...r.usage, extra: r.extra });
-            });
-            child.send({ cmd: 'mem' });
-          }),
-        cpu: () =>
-          new Promise((res) => {
-            child.on('message', function onCpu(r: { cmd: string; micros: number }) {
-              if (r.cmd !== 'cpu') return;
-              child.off('message', onCpu);
-              res(r.micros);
-            });
-            child.send({ cmd: 'cpu' });
-          }),
-        stop: () =>
-          new Promise<void>((res) => {
-            if (child.exitCode !== null) return res();
-            child.once('exit', () => res());
-            child.kill('SIGTERM');
-          }),
-      });
-    });
-  });
-}
 
 interface Row {
   spec: ServerSpec;
@@ -170,7 +116,7 @@ async function benchAll(specs: ServerSpec[], wrk: boolean): Promise<Row[]> {
   const servers = new Map<Row, Running>();
   for (const row of rows) {
     try {
-      servers.set(row, await startServer(row.spec));
+      servers.set(row, await startServer(row.spec.file, row.spec.name));
     } catch (e) {
       row.error = String((e as Error).stack ?? e);
       log(`${row.spec.name}: FAILED to start: ${row.error}`);
