@@ -1,5 +1,5 @@
 /**
- * The pickle wire format, version 1: constants shared by the encoder, the scanner and the
+ * The pickle wire format, version 2: constants shared by the encoder, the scanner and the
  * decoder. See docs/pickling.md ("Format") for the grammar.
  *
  *   pickle  = magic "SLP" · version u8 · flags u8 · codeTable · value · [hmac 32 bytes]
@@ -14,7 +14,14 @@
 export const MAGIC0 = 0x53; // 'S'
 export const MAGIC1 = 0x4c; // 'L'
 export const MAGIC2 = 0x50; // 'P'
-export const FORMAT_VERSION = 1;
+/**
+ * Version written. 2 added the array-with-names tag, the tasklet subclass bit and the
+ * module-level compiled-function kind; a version 1 pickle is a valid version 2 pickle, so
+ * both are read. A pickle of a newer version is refused by version, never as "corrupted".
+ */
+export const FORMAT_VERSION = 2;
+/** Oldest version this reader accepts. */
+export const OLDEST_READ_VERSION = 1;
 export const HEADER_SIZE = 5;
 export const MAC_SIZE = 32;
 

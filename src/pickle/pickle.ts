@@ -4,7 +4,7 @@ import type { Tasklet } from '../core/tasklet.js';
 import { readCodeIds, readCodeTable, writeCodeTable } from './code-table.js';
 import { Decoder } from './decoder.js';
 import { Encoder } from './encoder.js';
-import { FLAG_SIGNED, FORMAT_VERSION, HEADER_SIZE, MAC_SIZE, MAGIC0, MAGIC1, MAGIC2 } from './format.js';
+import { FLAG_SIGNED, FORMAT_VERSION, HEADER_SIZE, MAC_SIZE, MAGIC0, MAGIC1, MAGIC2, OLDEST_READ_VERSION } from './format.js';
 import { findPath } from './path.js';
 import { PickleError } from './pickle-error.js';
 import { Refusal } from './refusal.js';
@@ -105,8 +105,8 @@ function open(bytes: Uint8Array, options: UnpickleOptions | undefined): { r: Byt
   if (bytes.length < HEADER_SIZE || bytes[0] !== MAGIC0 || bytes[1] !== MAGIC1 || bytes[2] !== MAGIC2)
     throw new PickleError('not a stackless pickle (bad magic bytes): was it truncated or made by something else?');
   const version = bytes[3]!;
-  if (version !== FORMAT_VERSION)
-    throw new PickleError(`pickle format version ${version} is not supported by this stackless (it reads version ${FORMAT_VERSION})`);
+  if (version < OLDEST_READ_VERSION || version > FORMAT_VERSION)
+    throw new PickleError(`pickle format version ${version} is not supported by this stackless (it reads versions ${OLDEST_READ_VERSION} to ${FORMAT_VERSION})`);
   const flags = bytes[4]!;
   if ((flags & ~FLAG_SIGNED) !== 0) throw new PickleError(`corrupted pickle: unknown header flags ${flags}`);
   const signed = (flags & FLAG_SIGNED) !== 0;

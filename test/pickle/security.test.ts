@@ -73,7 +73,13 @@ describe('untrusted input', () => {
     expectPickleError(() => unpickle(Uint8Array.from([0, ...bytes.subarray(1)])), /not a stackless pickle/);
     const v2 = Uint8Array.from(bytes);
     v2[3] = 99;
-    expectPickleError(() => unpickle(v2), /format version 99 is not supported/);
+    expectPickleError(() => unpickle(v2), /format version 99 is not supported by this stackless \(it reads versions 1 to 2\)/);
+    v2[3] = 0;
+    expectPickleError(() => unpickle(v2), /format version 0 is not supported/);
+    assert.equal(bytes[3], 2, 'pickles are written as version 2');
+    const v1 = Uint8Array.from(bytes);
+    v1[3] = 1; // a version 1 pickle (this one uses nothing version 2 added) still reads
+    assert.ok(unpickle(v1));
     const fl = Uint8Array.from(bytes);
     fl[4] = 0x80;
     expectPickleError(() => unpickle(fl), /unknown header flags/);
