@@ -5,6 +5,7 @@ import type { Tasklet } from '../core/tasklet.js';
 import { BodyTooLargeError, ClientGoneError, HttpParseError, HttpTimeoutError } from './errors.js';
 import type { Linked } from './connection-list.js';
 import type { Transport } from './transport.js';
+import type { UpgradedStream } from './upgraded-stream.js';
 import { HttpRequest } from './request.js';
 import { parseRequestHead, type RequestHead } from './request-head.js';
 import { HttpResponse } from './response.js';
@@ -36,6 +37,8 @@ export class HttpConnection implements Linked<HttpConnection> {
   tasklet: Tasklet | null = null;
   private req: HttpRequest | null = null;
   private res: HttpResponse | null = null;
+  /** @internal The stream handed over by res.upgrade() (null unless upgraded). Writer: HttpResponse.upgrade(). */
+  upgraded: UpgradedStream | null = null;
   /** @internal The server's list of open connections. Writer: ConnectionList. */
   listPrev: HttpConnection | null = null;
   /** @internal Writer: ConnectionList. */
@@ -93,6 +96,7 @@ export class HttpConnection implements Linked<HttpConnection> {
       if (e instanceof HttpParseError) yield* this.sendError(e.status, e.message);
       else if (!(e instanceof ClientGoneError || e instanceof HttpTimeoutError)) server.reportError(e, this.req);
     } finally {
+      if (this.upgraded !== null) this.upgraded.detach();
       conn.deadline = 0;
       this.state = 'closed';
       conn.closeSoon();

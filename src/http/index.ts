@@ -33,4 +33,5 @@ export {
 } from './server.js';
 export { HttpRequest } from './request.js';
 export { HttpResponse } from './response.js';
+export type { UpgradedStream } from './upgraded-stream.js';
 export { fetchHandler, type FetchHandler } from './fetch-handler.js';

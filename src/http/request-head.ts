@@ -36,6 +36,11 @@ export class RequestHead {
     /** True when the connection may carry another request after this one. */
     readonly keepAlive: boolean,
     readonly expectContinue: boolean,
+    /**
+     * The protocols of the Upgrade header when the client asks to switch (HTTP/1.1 with
+     * "upgrade" among the Connection options, RFC 9110 §7.8), else null.
+     */
+    readonly upgrade: string | null = null,
   ) {}
 
   /** The value of header `name` (case-insensitive); several fields are joined with ", ". */
@@ -91,6 +96,7 @@ export function parseRequestHead(buf: Buffer, limits: HeadLimits = DEFAULT_HEAD_
   let hostCount = 0;
   let connection: string | null = null;
   let expect: string | null = null;
+  let upgrade: string | null = null;
   let pos = lineEnd + 2;
   while (pos < text.length) {
     lineEnd = text.indexOf('\r\n', pos);
@@ -118,6 +124,9 @@ export function parseRequestHead(buf: Buffer, limits: HeadLimits = DEFAULT_HEAD_
     switch (name.length) {
       case 4:
         if (name.toLowerCase() === 'host') hostCount++;
+        break;
+      case 7:
+        if (name.toLowerCase() === 'upgrade') upgrade = upgrade === null ? value : `${upgrade}, ${value}`;
         break;
       case 6:
         if (name.toLowerCase() === 'expect') expect = expect === null ? value : `${expect}, ${value}`;
@@ -150,22 +159,24 @@ export function parseRequestHead(buf: Buffer, limits: HeadLimits = DEFAULT_HEAD_
   if (version === '1.1' && hostCount !== 1) bad(hostCount === 0 ? 'missing Host header' : 'duplicate Host header');
 
   let keepAlive = version === '1.1';
+  let upgradeAsked = false;
   if (connection !== null) {
+    let closeSeen = false;
     for (const opt of connection.split(',')) {
       const o = opt.trim().toLowerCase();
-      if (o === 'close') {
-        keepAlive = false;
-        break;
-      }
-      if (o === 'keep-alive') keepAlive = true;
+      if (o === 'close') closeSeen = true;
+      else if (o === 'keep-alive') keepAlive = true;
+      else if (o === 'upgrade') upgradeAsked = true;
     }
+    if (closeSeen) keepAlive = false;
   }
   let expectContinue = false;
   if (expect !== null) {
     if (expect.trim().toLowerCase() !== '100-continue') throw new HttpParseError(417, `unsupported expectation: ${expect}`);
     expectContinue = version === '1.1';
   }
-  return new RequestHead(method, target, version, raw, end + 4, body, keepAlive, expectContinue);
+  const upgradeTo = upgradeAsked && upgrade !== null && upgrade.length > 0 && version === '1.1' ? upgrade : null;
+  return new RequestHead(method, target, version, raw, end + 4, body, keepAlive, expectContinue, upgradeTo);
 }
 
 function parseRequestLine(text: string, lineEnd: number): { method: string; target: string; version: '1.0' | '1.1' } {

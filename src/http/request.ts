@@ -98,6 +98,15 @@ export class HttpRequest {
     return this.decoder === null ? NO_FIELDS : this.decoder.trailers;
   }
 
+  /**
+   * The protocols the client asks to switch to (its Upgrade header, e.g. "websocket") when
+   * it sent `Connection: upgrade` (HTTP/1.1), else null. Answer with `res.upgrade()`, or
+   * ignore it and respond normally.
+   */
+  get upgrade(): string | null {
+    return this.head.upgrade;
+  }
+
   /** The path part of the URL (before "?"). */
   get path(): string {
     const q = this.url.indexOf('?');

@@ -4,6 +4,7 @@ import type { HttpConnection } from './connection.js';
 import { HttpUsageError } from './errors.js';
 import { httpDate } from './http-date.js';
 import { checkHeader, chunkHeader, headerPairs, LAST_CHUNK, reasonPhrase, statusLine, type HeaderInit } from './response-head.js';
+import { UpgradedStream } from './upgraded-stream.js';
 
 /**
  * The response a handler writes with tasklet-blocking calls. The head is sent with the
@@ -93,6 +94,48 @@ export class HttpResponse {
     return launch(new GenOp('response.send()', () => this.finish(body)));
   }
 
+  /**
+   * Answer `101 Switching Protocols` to a request that asked for an upgrade (`req.upgrade`
+   * is not null) and take over the connection's byte stream: the returned UpgradedStream
+   * reads and writes raw bytes with tasklet-blocking calls. The connection closes when the
+   * handler returns. `protocol` (default: the Upgrade header the client sent) goes in the
+   * 101's Upgrade header, `headers` are added (Sec-WebSocket-Accept, ...), as are those set
+   * with setHeader(); `readTimeout` (ms, default none) bounds each read().
+   */
+  upgrade(options: { protocol?: string; headers?: HeaderInit; readTimeout?: number } = {}): Op<UpgradedStream> {
+    const hc = this.hc;
+    const req = hc.request;
+    if (req.head.upgrade === null)
+      throw new HttpUsageError('res.upgrade(): the request did not ask to switch protocols (it needs "Connection: upgrade" and an Upgrade header)');
+    this.checkPending('res.upgrade()');
+    if (req.hasUnreadBody) throw new HttpUsageError('res.upgrade(): read the request body first (the new protocol starts after it)');
+    const protocol = options.protocol ?? req.head.upgrade;
+    const readTimeout = options.readTimeout ?? 0;
+    if (!(readTimeout >= 0)) throw new RangeError(`res.upgrade(): readTimeout must be >= 0 ms, got ${String(readTimeout)}`);
+    checkHeader('Upgrade', protocol);
+    let head = `${statusLine('1.1', 101)}Connection: Upgrade\r\nUpgrade: ${protocol}\r\n`;
+    for (const [name, value] of [...this.fields, ...headerPairs(options.headers)]) {
+      checkHeader(name, value);
+      const k = name.toLowerCase();
+      if (k === 'connection' || k === 'upgrade' || k === 'content-length' || k === 'transfer-encoding') continue;
+      head += `${name}: ${value}\r\n`;
+    }
+    head += '\r\n';
+    this.statusCode = 101;
+    this.state = 'ended';
+    this.framing = 'none';
+    this.mustClose = true;
+    const stream = new UpgradedStream(hc, protocol, readTimeout);
+    hc.upgraded = stream;
+    const conn = hc.conn;
+    return launch(
+      new GenOp('response.upgrade()', function* () {
+        yield* conn.write(head);
+        return stream;
+      }),
+    );
+  }
+
   /** @internal Caller: write(), and the fetch adapter. */
   *writeChunk(chunk: string | Uint8Array): Generator<Trap, void, unknown> {
     if (this.state === 'ended') throw new HttpUsageError('response.write() after response.end(): the response is complete');
@@ -167,6 +210,7 @@ export class HttpResponse {
     const hc = this.hc;
     const req = hc.request;
     const status = this.statusCode;
+    if (status === 101) throw new HttpUsageError('status 101: switch protocols with res.upgrade(), which hands over the connection');
     const noBody = req.method === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200);
     let declared = -1;
     let userClose = false;

@@ -19,6 +19,14 @@ describe('http examples', () => {
     assert.match(r.out, /closed \{"connections":0,"idleConnections":0,"activeRequests":0,"tasklets":0,"requests":2\}/);
   });
 
+  it('examples/http-upgrade.ts switches a connection to its own protocol after a 101', () => {
+    const r = runExample('examples/http-upgrade.ts');
+    assert.equal(r.status, 0, r.err);
+    assert.match(r.out, /without upgrade -> 426 this server speaks shout/);
+    assert.match(r.out, /upgrade -> 101 Switching Protocols, Upgrade: shout\nHELLO, TASKLET\nSWITCHING PROTOCOLS\n\(2 lines\)\n/);
+    assert.match(r.out, /closed \{"connections":0,"idleConnections":0,"activeRequests":0,"tasklets":0,"requests":2\}/);
+  });
+
   it('examples/http-lcg.ts follows the LCG links end to end', () => {
     let v = 0;
     for (let i = 0; i < 500; i++) v = (1664525 * v + 1013904223) % 4294967296;

@@ -55,6 +55,16 @@ describe('request head parser', () => {
     assert.equal(parseRequestHead(b('GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n'))!.keepAlive, true);
     assert.equal(parseRequestHead(b('GET / HTTP/1.1\r\nHost: h\r\nConnection: foo, close\r\n\r\n'))!.keepAlive, false);
   });
+  it('upgrade: the Upgrade header counts only with "upgrade" among the Connection options, in HTTP/1.1', () => {
+    const up = (extra: string, v = '1.1') => parseRequestHead(b(`GET /ws HTTP/${v}\r\nHost: h\r\n${extra}\r\n`))!;
+    assert.equal(up('Connection: keep-alive, Upgrade\r\nUpgrade: websocket\r\n').upgrade, 'websocket');
+    assert.equal(up('Connection: upgrade\r\nUpgrade: a/1\r\nUpgrade: b\r\n').upgrade, 'a/1, b');
+    assert.equal(up('Upgrade: websocket\r\n').upgrade, null, 'no Connection: upgrade');
+    assert.equal(up('Connection: upgrade\r\n').upgrade, null, 'no Upgrade header');
+    assert.equal(up('Connection: upgrade\r\nUpgrade: websocket\r\n', '1.0').upgrade, null, 'HTTP/1.0');
+    assert.equal(up('Connection: upgrade\r\nUpgrade: websocket\r\n').keepAlive, true);
+    assert.equal(up('Connection: close, upgrade\r\nUpgrade: websocket\r\n').keepAlive, false);
+  });
   it('chunked framing and Expect: 100-continue', () => {
     const h = parseRequestHead(b('POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: Chunked\r\nExpect: 100-continue\r\n\r\n'))!;
     assert.deepEqual(h.body, { kind: 'chunked' });

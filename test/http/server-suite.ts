@@ -307,6 +307,92 @@ describe(`http server (${transport})`, () => {
     });
   });
 
+  describe('upgrade (101 Switching Protocols)', () => {
+    const UPGRADE = (proto: string) => `GET /chat HTTP/1.1\r\nHost: t\r\nConnection: keep-alive, Upgrade\r\nUpgrade: ${proto}\r\n\r\n`;
+    const shout: Handler = function* (req, res) {
+      if (req.upgrade !== 'shout') return yield* res.end(`plain ${req.url}`);
+      res.setHeader('X-Set-Before', 'yes');
+      const s = yield* res.upgrade({ headers: { 'X-Proto': '1' } });
+      for (;;) {
+        const d = yield* s.read();
+        if (d === null) break;
+        yield* s.write(d.toString('latin1').toUpperCase());
+      }
+      yield* s.write('bye');
+    };
+
+    it('the handler takes over the byte stream after the 101: early bytes first, then both ways, closed when it returns', async () => {
+      await withServer(shout, {}, async ({ server, port }) => {
+        const c = new RawClient(port);
+        await c.send(UPGRADE('shout') + 'hello ');
+        await c.until((d) => d.endsWith('HELLO '));
+        assert.match(c.data, /^HTTP\/1\.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: shout\r\nX-Set-Before: yes\r\nX-Proto: 1\r\n\r\nHELLO $/);
+        assert.equal(server.stats().activeRequests, 1);
+        await c.send('world');
+        await c.until((d) => d.endsWith('WORLD'));
+        c.sock.end(); // the client ends its side: read() returns null, the handler says bye and returns
+        const all = await c.untilClosed();
+        assert.ok(all.endsWith('HELLO WORLDbye'), JSON.stringify(all));
+        await eventually(() => server.stats().connections === 0);
+      });
+    });
+
+    it('a handler may ignore an upgrade request and answer normally (the connection stays HTTP)', async () => {
+      await withServer(shout, {}, async ({ port }) => {
+        const c = new RawClient(port);
+        await c.send(UPGRADE('other') + GET('/next'));
+        await c.until(() => c.responses() === 2);
+        assert.match(c.data, /plain \/chat[^]*plain \/next$/);
+        assert.doesNotMatch(c.data, /101/);
+      });
+    });
+
+    it('misuse is an HttpUsageError: no upgrade asked, status 101 by hand, the stream after the handler returned', async () => {
+      const seen: unknown[] = [];
+      let kept: { read(): unknown } | null = null;
+      await withServer(function* (req, res) {
+        if (req.url === '/keep') {
+          kept = yield* res.upgrade();
+          return;
+        }
+        try {
+          yield* res.upgrade();
+        } catch (e) {
+          seen.push(e);
+        }
+        res.statusCode = 101;
+        try {
+          yield* res.end();
+        } catch (e) {
+          seen.push(e);
+        }
+      }, {}, async ({ port }) => {
+        const c = new RawClient(port);
+        await c.send(GET('/'));
+        await c.untilClosed();
+        const d = new RawClient(port);
+        await d.send(UPGRADE('x').replace('/chat', '/keep'));
+        await d.untilClosed();
+      });
+      assert.ok(seen[0] instanceof HttpUsageError && /did not ask to switch protocols/.test(seen[0].message), String(seen[0]));
+      assert.ok(seen[1] instanceof HttpUsageError && /res\.upgrade\(\)/.test(seen[1].message), String(seen[1]));
+      assert.throws(() => kept!.read(), (e: unknown) => e instanceof HttpUsageError && /after the handler returned/.test(e.message));
+    });
+
+    it('readTimeout bounds each read of the upgraded stream: a silent client is dropped', async () => {
+      await withServer(function* (_req, res) {
+        const s = yield* res.upgrade({ readTimeout: 100 });
+        yield* s.read();
+      }, { bodyTimeout: 400 }, async ({ server, port }) => {
+        const c = new RawClient(port);
+        await c.send(UPGRADE('quiet'));
+        const all = await c.untilClosed(3000);
+        assert.match(all, /^HTTP\/1\.1 101 /);
+        await eventually(() => server.stats().connections === 0);
+      });
+    });
+  });
+
   describe('slow and vanishing clients', () => {
     it('slowloris: a head that does not complete within headersTimeout is dropped and frees its tasklet', async () => {
       await withServer(echo, { headersTimeout: 150 }, async ({ server, port }) => {
