@@ -89,5 +89,5 @@ const base = cpuPerReq.get('node-net');
 console.log('\nserver                    CPU µs/req median (lowest)   node:net ÷ server median (lowest)');
 for (const [name, xs] of cpuPerReq) {
   const ratio = base === undefined ? '' : `${(med(base) / med(xs)).toFixed(2)}x (${(sorted(base)[0]! / sorted(xs)[0]!).toFixed(2)}x)`;
-  console.log(`${name.padEnd(26)}${med(xs).toFixed(1).padStart(8)} (${sorted(xs)[0]!.toFixed(1)})`.padEnd(56) + ratio);
+  console.log(`${name.padEnd(26)}${med(xs).toFixed(1).padStart(8)} (${sorted(xs)[0]!.toFixed(1)})`.padEnd(56) + ' ' + ratio);
 }

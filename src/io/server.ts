@@ -58,7 +58,7 @@ export class Server {
     if (this.queue.length > 0 || this.status === 'closed') this.acceptors.wakeOne(READY);
   }
 
-  /** @internal */
+  /** @internal Caller: AcceptRequest (the queue acceptors wait in). */
   get _acceptors(): WaitQueue {
     return this.acceptors;
   }

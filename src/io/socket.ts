@@ -96,9 +96,11 @@ export class Socket {
    * the pending data within LINGER_MS (5 s) the connection is aborted. Idempotent.
    */
   close(): void {
-    this.stop();
     const raw = this.raw;
+    const again = this.reader.status === 'closed';
+    this.stop();
     if (raw.destroyed) return removeResource(this);
+    if (again) return; // closing already
     if (!raw.writableEnded) raw.end();
     if (raw.writableFinished) {
       raw.destroy();

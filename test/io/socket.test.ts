@@ -347,6 +347,7 @@ describe('sockets: closing', () => {
       const { s, outcome } = yield* pendingWrite(server);
       assert.ok(s.raw.writableLength > 0, 'data is still queued in Node when close() is called');
       s.close();
+      s.close(); // idempotent
       assert.equal(s.closed, true);
       yield* sleep(0);
       assert.ok(outcome.error instanceof SocketClosedError, `the parked writer is told: ${String(outcome.error)}`);
