@@ -29,7 +29,7 @@ const SURFACE: Record<string, string[]> = {
   'stackless/compiler': [
     'ArrayIter', 'CLOSURE_DATA', 'CollectionIter', 'CompileError', 'coercible', 'objRest', 'restOf', 'step', 'strings', 'FRAME_DATA', 'FUNCTION_DATA', 'Frame', 'KeysIter', 'ProtocolIter',
     'StringIter', 'budget', 'closeLoop', 'closure', 'closureInfo', 'compile', 'compiledFunctions', 'copyScope', 'del',
-    'fin', 'fnData', 'iter', 'jump', 'keys', 'methodData', 'ret', 'superCall', 'superGet', 'superSet', 'superUpdate', 'tdz', 'toKey', 'tryStart', 'unit',
+    'fin', 'fnData', 'iter', 'jump', 'keys', 'methodData', 'ret', 'superCall', 'superGet', 'superSet', 'superUpdate', 'tdz', 'toKey', 'tryStart', 'unit', 'placedUnit', 'bindUnit',
   ],
 };
 

@@ -32,7 +32,11 @@ export abstract class Frame implements CompiledFrame {
   /** `this` of the call. */
   self: unknown;
   declare readonly restorable: true;
-  /** The compiled function's static data. Set on each subclass prototype by `unit()`. */
+  /**
+   * The compiled function's code and static data: on the subclass prototype (set by `unit()`)
+   * for a module-level function; an own field set by the subclass constructor for a placed
+   * one (`placedUnit`/`bindUnit`), whose machine is a closure of each evaluation.
+   */
   declare readonly _u: Unit;
 
   constructor(env: unknown, self: unknown) {
@@ -76,7 +80,9 @@ export abstract class Frame implements CompiledFrame {
   }
 
   [FRAME_DATA](): FrameData {
-    return { fnId: this._u.fnId, codeHash: this._u.codeHash, state: { ...(this as unknown as Record<string, unknown>) } };
+    // A placed function's frame carries its Unit as an own field (see placedUnit): code, not data.
+    const { _u: u, ...state } = this as unknown as Record<string, unknown> & { _u: Unit };
+    return { fnId: u.fnId, codeHash: u.codeHash, state };
   }
 
   /**
@@ -236,29 +242,67 @@ export interface Unit {
 }
 
 type FrameClass = new (env: unknown, self: unknown, ...args: unknown[]) => Frame;
+type PlacedFrameClass = new (env: unknown, self: unknown, u: Unit, ...args: unknown[]) => Frame;
+
+/** Rebuild a frame from its FRAME_DATA state. Caller: the reviveFrame of unit/placedUnit. */
+function reviveInto(f: Frame, fnId: string, state: Record<string, unknown>): Frame & { restorable: true } {
+  if (Object.hasOwn(state, '_u')) throw new TypeError(`compiled frame state for ${fnId} has a field _u: frames carry no code`);
+  Object.assign(f, state);
+  return f as Frame & { restorable: true };
+}
 
 /**
- * Register a compiled generator function. Caller: generated module code, once per function
- * at module evaluation.
+ * Register a compiled generator function whose code is at module level. Caller: generated
+ * module code, once per function at module evaluation.
  */
-export function unit(fnId: string, codeHash: string, machine: Unit['machine'], tries: readonly number[], cls: FrameClass, nested?: 1): Unit {
+export function unit(fnId: string, codeHash: string, machine: Unit['machine'], tries: readonly number[], cls: FrameClass): Unit {
   const u: Unit = { fnId, codeHash, machine, tries };
   Object.defineProperty(cls.prototype, '_u', { value: u });
-  // A function compiled inside another function is registered on each evaluation; the registry
-  // must not keep that scope (and whatever it references) alive, so it holds it weakly.
-  const ref = nested === 1 ? new WeakRef(cls) : null;
-  const strong = nested === 1 ? null : cls;
+  registerCompiledFunction({ fnId, codeHash, reviveFrame: (state) => reviveInto(new cls(undefined, undefined), fnId, state) });
+  return u;
+}
+
+/**
+ * A compiled generator function placed inside a function or block (it uses that scope's
+ * variables, so its machine is a closure created on each evaluation of the scope).
+ *
+ * Its frame class is still module-level, one per function: every evaluation's frames share
+ * one hidden class, so the driver, the trampoline and the machine keep monomorphic property
+ * accesses. (A class per evaluation made them megamorphic: 3x slower resumes.) Each
+ * evaluation binds its machine with `bindUnit`; the wrapper passes that Unit to the frame
+ * constructor (`new g$F(env, self, u, ...args)`), which stores it as the own field `_u`.
+ *
+ * Reviving a frame uses the most recent evaluation's machine, held weakly so the registry
+ * never keeps that scope alive.
+ */
+export interface PlacedFunction {
+  readonly fnId: string;
+  readonly codeHash: string;
+  readonly tries: readonly number[];
+  /** The Unit of the most recent evaluation. Writer: bindUnit. */
+  latest: WeakRef<Unit> | null;
+}
+
+/** Caller: generated module code, once per placed function at module evaluation. */
+export function placedUnit(fnId: string, codeHash: string, tries: readonly number[], cls: PlacedFrameClass): PlacedFunction {
+  const p: PlacedFunction = { fnId, codeHash, tries, latest: null };
   registerCompiledFunction({
     fnId,
     codeHash,
     reviveFrame(state) {
-      const c = strong ?? ref!.deref();
-      if (c === undefined) throw new Error(`compiled function ${fnId} is no longer loaded (the scope that defined it was collected)`);
-      const f = new c(undefined, undefined);
-      Object.assign(f, state);
-      return f as Frame & { restorable: true };
+      const u = p.latest?.deref();
+      if (u === undefined)
+        throw new Error(`compiled function ${fnId} is not loaded: the scope that defines it has not run in this process (or was collected); run that code first`);
+      return reviveInto(new cls(undefined, undefined, u), fnId, state);
     },
   });
+  return p;
+}
+
+/** Caller: generated code, on each evaluation of the scope that defines a placed function. */
+export function bindUnit(p: PlacedFunction, machine: Unit['machine']): Unit {
+  const u: Unit = { fnId: p.fnId, codeHash: p.codeHash, machine, tries: p.tries };
+  p.latest = new WeakRef(u);
   return u;
 }
 

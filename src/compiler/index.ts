@@ -4,7 +4,7 @@
  */
 export { compile, type CompileOptions, type CompileResult } from './compile.js';
 export { CompileError } from './compile-error.js';
-export { Frame, unit, ret, jump, fin, tryStart, del, type Unit, type FrameStatus } from './frame-base.js';
+export { Frame, unit, placedUnit, bindUnit, ret, jump, fin, tryStart, del, type Unit, type PlacedFunction, type FrameStatus } from './frame-base.js';
 export { iter, keys, closeLoop, ArrayIter, StringIter, KeysIter, CollectionIter, ProtocolIter, type LoopIter } from './iterators.js';
 export { closure, closureInfo, copyScope, budget, type ClosureInfo } from './closure.js';
 export { FRAME_DATA, CLOSURE_DATA, FUNCTION_DATA, compiledFunctions, type FrameData, type ClosureData, type FunctionData, type CompiledFrame } from './contract.js';

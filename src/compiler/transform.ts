@@ -104,6 +104,8 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
       .digest('hex')
       .slice(0, 12);
 
+  /** Module-level statements of placed functions (their frame classes); inserted after the imports. */
+  const moduleSupport: t.Statement[] = [];
   /** Generators nested in a plain function inside a compiled generator that use that function's variables. */
   const deferred: { node: t.Node; qname: string }[] = [];
   for (const root of roots) compileRoot(root, null);
@@ -122,6 +124,12 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
       if (!p) throw err(d.node, 'internal: deferred generator not found');
       compileRoot(p, d.qname);
     }
+  }
+  if (moduleSupport.length > 0) {
+    const body = program.node.body;
+    let i = 0;
+    while (i < body.length && t.isImportDeclaration(body[i])) i++;
+    body.splice(i, 0, ...moduleSupport);
   }
   return ids;
 
@@ -742,8 +750,13 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
       const cname = `${u.tag}$F`;
       if (u.self !== null) u.paramFields.push(u.self[1]);
       const params = u.paramFields.map((_, i) => t.identifier(`a${i}`));
+      // A placed function (code inside a function or block) keeps its frame class at module
+      // level, one hidden class for all evaluations; each evaluation binds its machine closure
+      // into a Unit the frame stores as `_u` (frame-base.ts, placedUnit).
+      const placed = nestedArg.length > 0;
       const ctorBody: t.Statement[] = [
         t.expressionStatement(t.callExpression(t.super(), [t.identifier('e'), t.identifier('s')])),
+        ...(placed ? [t.expressionStatement(t.assignmentExpression('=', mem(t.thisExpression(), '_u'), t.identifier('u')))] : []),
       ];
       const assigned = new Set<string>();
       u.paramFields.forEach((f, i) => {
@@ -756,12 +769,19 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
         ctorBody.push(t.expressionStatement(t.assignmentExpression('=', mem(t.thisExpression(), f), t.identifier('undefined'))));
       }
       const cls = t.classDeclaration(t.identifier(cname), t.memberExpression(t.identifier('$rt'), t.identifier('Frame')), t.classBody([
-        t.classMethod('constructor', t.identifier('constructor'), [t.identifier('e'), t.identifier('s'), ...params], t.blockStatement(ctorBody)),
+        t.classMethod('constructor', t.identifier('constructor'), [t.identifier('e'), t.identifier('s'), ...(placed ? [t.identifier('u')] : []), ...params], t.blockStatement(ctorBody)),
       ]));
-      support.push(res.machine, cls);
-      support.push(t.expressionStatement(t.callExpression(t.memberExpression(t.identifier('$rt'), t.identifier('unit')), [
-        t.stringLiteral(fnId), t.stringLiteral(codeHash), t.identifier(mname), res.tries, t.identifier(cname), ...nestedArg,
-      ])));
+      const rt = (name: string, args: t.Expression[]): t.CallExpression => t.callExpression(t.memberExpression(t.identifier('$rt'), t.identifier(name)), args);
+      const uname = `${u.tag}$u`;
+      if (placed) {
+        const pname = `${u.tag}$P`;
+        moduleSupport.push(cls, t.variableDeclaration('const', [t.variableDeclarator(t.identifier(pname),
+          rt('placedUnit', [t.stringLiteral(fnId), t.stringLiteral(codeHash), res.tries, t.identifier(cname)]))]));
+        support.push(res.machine, t.variableDeclaration('const', [t.variableDeclarator(t.identifier(uname), rt('bindUnit', [t.identifier(pname), t.identifier(mname)]))]));
+      } else {
+        support.push(res.machine, cls);
+        support.push(t.expressionStatement(rt('unit', [t.stringLiteral(fnId), t.stringLiteral(codeHash), t.identifier(mname), res.tries, t.identifier(cname)])));
+      }
 
       // The wrapper: same params (evaluated natively at call time, like a generator's), returns a new frame.
       const isRoot = u.path === root;
@@ -769,7 +789,7 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
       const paramNames = u.node.params.flatMap((p) => Object.keys(t.getBindingIdentifiers(p)));
       if (u.self !== null) paramNames.push(u.self[0]);
       const newFrame = (env: t.Expression): t.BlockStatement =>
-        t.blockStatement([t.returnStatement(t.newExpression(t.identifier(cname), [env, t.thisExpression(), ...paramNames.map((n) => t.identifier(n))]))]);
+        t.blockStatement([t.returnStatement(t.newExpression(t.identifier(cname), [env, t.thisExpression(), ...(placed ? [t.identifier(uname)] : []), ...paramNames.map((n) => t.identifier(n))]))]);
       const p = u.path;
       if (p.isClassMethod() || p.isObjectMethod()) {
         // a fresh path: declaration edits may have replaced the class around it (class C → $f.$C = class C)

@@ -174,6 +174,30 @@ describe('compiled tasklets', () => {
     }
   });
 
+  it('a generator placed in a plain function: one frame class for every evaluation, its own evaluation\'s variables, no code in FRAME_DATA, revives', async () => {
+    const mod = await load(`
+      export function make(n, log) {
+        let seen = 0;
+        return function* counter(k) { for (let i = 0; i < k; i++) { seen++; log.push(n + ':' + i + ':' + (yield i)); } return seen; };
+      }`);
+    const log: string[] = [];
+    const frames = [1, 2, 3].map((n) => (mod['make'](n, log) as (k: number) => CompiledFrame & Iterator<unknown>)(3));
+    const protos = new Set(frames.map((f) => Object.getPrototypeOf(f)));
+    assert.equal(protos.size, 1, 'frames of different evaluations share one class (one hidden class)');
+    for (const [i, f] of frames.entries()) f.next(), f.next('a' + i);
+    assert.deepEqual(log, ['1:0:a0', '2:0:a1', '3:0:a2'], 'each frame runs over its own evaluation\'s variables');
+    const data = frames[1]![FRAME_DATA]();
+    assert.ok(!Object.hasOwn(data.state, '_u'), 'the bound machine is code, not frame data');
+    for (const v of Object.values(data.state)) assert.ok(v === null || typeof v !== 'object' || !('machine' in v), 'no Unit in the state');
+    const copy = compiledFunctions.get(data.fnId)!.reviveFrame!(deepCopy(data.state) as Record<string, unknown>) as unknown as Iterator<unknown>;
+    // a revived frame runs the most recent evaluation's machine (n = 3), from frame 2's resume point
+    assert.deepEqual(drive(copy, 100), [2, 3], 'yields i = 2, then returns evaluation 3\'s counter (2 + 1)');
+    // the push in flight at the yield goes to the receiver the frame holds (deep-copied here);
+    // the next iteration reads `log` and `n` from evaluation 3's scope
+    assert.deepEqual(log.slice(3), ['3:2:101']);
+    assert.throws(() => compiledFunctions.get(data.fnId)!.reviveFrame!({ ...deepCopy(data.state) as object, _u: {} }), /has a field _u: frames carry no code/);
+  });
+
   it('closures over frame locals carry CLOSURE_DATA with the frame as env', async () => {
     const mod = await load(`
       export function* g() {
