@@ -62,7 +62,7 @@ let childEntry: string[] = ['--conditions=source', '--import', 'tsx', join(here,
 /**
  * Caller: main(), once. Compiles child.ts and everything it imports except the peers.
  * `srcDir` replaces the `stackless` package (src/ of another tree, for --at): `'stackless'`,
- * `'stackless/compiler'`, `'stackless/pickle'` resolve into it, and the compiled system is
+ * `'stackless/compiler'`, `'stackless/compiler/runtime'`, `'stackless/pickle'` resolve into it, and the compiled system is
  * compiled by its compiler. `systems/stackless-compiled.ts` is replaced by
  * `systems/stackless.ts` run through the tasklet compiler, so the compiled column measures
  * the very source of the native one.
@@ -76,7 +76,10 @@ async function buildChildren(outdir: string, srcDir: string | null): Promise<voi
     name: 'stackless-bench',
     setup(b) {
       if (srcDir !== null)
-        b.onResolve({ filter: /^stackless(\/(compiler|pickle))?$/ }, (a) => ({ path: join(srcDir, a.path.slice('stackless/'.length), 'index.ts') }));
+        b.onResolve({ filter: /^stackless(\/(compiler|compiler\/runtime|pickle))?$/ }, (a) => {
+          const sub = a.path.slice('stackless/'.length);
+          return { path: sub === 'compiler/runtime' ? join(srcDir, 'compiler', 'runtime.ts') : join(srcDir, sub, 'index.ts') };
+        });
       b.onLoad({ filter: /[\\/]systems[\\/]stackless-compiled\.ts$/ }, () => {
         const { code } = compile(readFileSync(stacklessSource, 'utf8'), { filename: stacklessSource, projectRoot: root, sourceMaps: false });
         // The compiled module exports the same `system`; relabel it as the compiled column.
@@ -94,7 +97,8 @@ async function buildChildren(outdir: string, srcDir: string | null): Promise<voi
     target: 'node20',
     outdir,
     conditions: ['source'],
-    // Babel comes with 'stackless/compiler' (its compile() entry); it is CommonJS, so load it from node_modules.
+    // Compiled code imports stackless/compiler/runtime, which has no Babel; keep Babel (CommonJS)
+    // external anyway in case a system imports the compiler itself.
     external: ['effect', 'effection', 'js-csp', 'co', '@babel/*'],
     plugins: [plugin],
     tsconfig: join(root, 'tsconfig.json'),

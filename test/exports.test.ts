@@ -6,6 +6,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+const COMPILER_RUNTIME = [
+  'ArrayIter', 'CLOSURE_DATA', 'CollectionIter', 'coercible', 'objRest', 'restOf', 'step', 'strings', 'FRAME_DATA', 'FUNCTION_DATA', 'Frame', 'KeysIter', 'ProtocolIter',
+  'StringIter', 'budget', 'closeLoop', 'closure', 'closureInfo', 'compiledFunctions', 'copyScope', 'del',
+  'fin', 'fnData', 'iter', 'jump', 'keys', 'methodData', 'ret', 'superCall', 'superGet', 'superSet', 'superUpdate', 'tdz', 'toKey', 'tryStart', 'unit', 'placedUnit', 'bindUnit',
+];
+
 const SURFACE: Record<string, string[]> = {
   'stackless/io': [
     'AsyncResult', 'BoundedSemaphore', 'ConcurrentReadError', 'ConnectionRefusedError', 'ConnectionResetError',
@@ -24,13 +30,11 @@ const SURFACE: Record<string, string[]> = {
     'listen', 'parseRequestHead', 'reasonPhrase', 'serializeHeaders', 'statusLine',
   ],
   'stackless/pickle': ['FORMAT_VERSION', 'PickleError', 'REDUCE', 'REVIVE', 'pickle', 'registerClass', 'registerFunction', 'unpickle'],
-  // The compiler's entry is also the runtime ABI that generated code imports (frame base,
-  // iterators, jump/ret/fin/del helpers); its contract with the pickler is src/compiler/contract.ts.
-  'stackless/compiler': [
-    'ArrayIter', 'CLOSURE_DATA', 'CollectionIter', 'CompileError', 'coercible', 'objRest', 'restOf', 'step', 'strings', 'FRAME_DATA', 'FUNCTION_DATA', 'Frame', 'KeysIter', 'ProtocolIter',
-    'StringIter', 'budget', 'closeLoop', 'closure', 'closureInfo', 'compile', 'compiledFunctions', 'copyScope', 'del',
-    'fin', 'fnData', 'iter', 'jump', 'keys', 'methodData', 'ret', 'superCall', 'superGet', 'superSet', 'superUpdate', 'tdz', 'toKey', 'tryStart', 'unit', 'placedUnit', 'bindUnit',
-  ],
+  // The runtime ABI that generated code imports (frame base, iterators, jump/ret/fin/del
+  // helpers, the pickler contract of src/compiler/contract.ts), without the compiler (Babel).
+  'stackless/compiler/runtime': COMPILER_RUNTIME,
+  // The compiler's entry: compile() and CompileError, plus the whole runtime.
+  'stackless/compiler': [...COMPILER_RUNTIME, 'CompileError', 'compile'],
 };
 
 describe('public surface of every layer', () => {
@@ -40,4 +44,13 @@ describe('public surface of every layer', () => {
       assert.deepEqual(Object.keys(mod).sort(), [...names].sort());
     });
   }
+  it('stackless/compiler/runtime loads no Babel (compiled programs start without the compiler)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e',
+      "await import('stackless/compiler/runtime'); const { createRequire } = await import('node:module'); " +
+      "const req = createRequire(process.cwd() + '/'); console.log(Object.keys(req.cache).filter((k) => k.includes('@babel')).length);"],
+      { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), '0');
+  });
 });

@@ -13,7 +13,7 @@ export interface CompileOptions {
   preempt?: boolean;
   /** Strip TypeScript types. Default: by extension (.ts, .mts, .cts, .tsx). */
   typescript?: boolean;
-  /** Where generated code imports its runtime from. Default 'stackless/compiler'. */
+  /** Where generated code imports its runtime from. Default 'stackless/compiler/runtime' (no Babel at run time). */
   runtime?: string;
   /** 'inline' appends a data: URL map to `code`; true returns it in `map` only. Default true. */
   sourceMaps?: boolean | 'inline';
@@ -55,7 +55,7 @@ export function compile(source: string, options: CompileOptions): CompileResult 
         const ids = transformProgram(path, { modulePath, filename, source, preempt: options.preempt ?? false });
         functions.push(...ids);
         if (ids.length > 0) {
-          const imp = t.importDeclaration([t.importNamespaceSpecifier(t.identifier('$rt'))], t.stringLiteral(options.runtime ?? 'stackless/compiler'));
+          const imp = t.importDeclaration([t.importNamespaceSpecifier(t.identifier('$rt'))], t.stringLiteral(options.runtime ?? 'stackless/compiler/runtime'));
           path.node.body.unshift(imp);
         }
         path.skip();
