@@ -78,6 +78,16 @@ export function canWaitForIo(): boolean {
 }
 
 /**
+ * How many tasklets are parked on an external wait (I/O, a timer, a promise: anything that
+ * can wake them from the event loop, `Waitable.external`). 0 means nothing outside the
+ * scheduler can make a tasklet runnable again. Caller: higher layers that drive tasklets to
+ * completion and must tell "waiting for I/O" from "done or deadlocked" (pickle's resume).
+ */
+export function pendingExternalWaits(): number {
+  return sched.externalWaits;
+}
+
+/**
  * Restart the scheduler from an event-loop callback (a socket's data, a timer) that made
  * tasklets runnable. If a wake hook is installed (the I/O hub), it was already told when the
  * tasklet was appended and schedules the restart itself; otherwise the trampoline resumes

@@ -3,8 +3,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Channel } from '../core/channel.js';
 import { DeadlockError } from '../core/errors.js';
-import { runMainAsync } from '../core/main.js';
-import { sched } from '../core/scheduler.js';
+import { pendingExternalWaits, runMainAsync } from '../core/main.js';
 import { run } from '../core/scheduling.js';
 import type { Tasklet } from '../core/tasklet.js';
 import { splitFnId } from './code-table.js';
@@ -88,7 +87,7 @@ export async function resume(bytes: Uint8Array, options: ResumeOptions = {}): Pr
     for (const t of inserted) t.insert();
     for (;;) {
       yield* run(); // everything runnable, until nothing is (uncaught errors arrive here)
-      if (sched.externalWaits === 0) return; // nothing left that could wake a tasklet
+      if (pendingExternalWaits() === 0) return; // nothing left that could wake a tasklet
       try {
         // Some tasklets wait for I/O: wait with them on a channel nobody sends to. The
         // scheduler returns to the event loop; when the last of them ends, DeadlockError
