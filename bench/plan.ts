@@ -108,7 +108,8 @@ export function buildPlan(o: Options): Measurement[] {
   }
   for (const s of systems) if (want('max-depth-call')) add('max-depth-call', s, { limit: MAX_CALL_DEPTH }, { runs: Math.min(o.runs, 3) });
   for (const s of systems) if (want('max-depth-yield')) add('max-depth-yield', s, { limit: MAX_YIELD_DEPTH }, { runs: Math.min(o.runs, 3) });
-  for (const s of systems) if (want('pickle')) add('pickle', s, { n: div(20_000, s, 100) });
+  // Not scaled down by --quick: fewer than ~20,000 pickles leave the pickler unoptimized.
+  for (const s of systems) if (want('pickle')) add('pickle', s, { n: 20_000 });
   for (const s of systems)
     if (want('pickle-deep'))
       add('pickle-deep', s, { depth: o.quick ? PICKLE_DEPTH / 10 : PICKLE_DEPTH }, {
