@@ -21,6 +21,8 @@ export interface WrkResult {
   /** Over repeated runs: the highest req/s and the lowest CPU per request. */
   bestReqPerSec?: number;
   minCpuUsPerReq?: number;
+  /** Over repeated runs: the median of the runs' p99 latencies (ms). */
+  medianP99ms?: number;
   /** Over repeated runs: the request count of each run. */
   requestCounts?: number[];
 }

@@ -32,7 +32,7 @@ try {
       const w = await runWrk(url(s), 100, { requests, capSeconds: 120 }, close);
       const us = ((await s.cpu()) - c0) / w.requests;
       cpu.set(n, [...(cpu.get(n) ?? []), us]);
-      console.log(`${n.padEnd(24)} ${w.requests} requests ${w.reqPerSec.toFixed(0).padStart(6)} req/s ${us.toFixed(1).padStart(6)} µs CPU/req errors ${w.errors}`);
+      console.log(`${n.padEnd(24)} ${w.requests} requests ${w.reqPerSec.toFixed(0).padStart(6)} req/s ${us.toFixed(1).padStart(6)} µs CPU/req, p50 ${w.p50ms.toFixed(2)} p99 ${w.p99ms.toFixed(2)} max ${w.maxms.toFixed(1)} ms, errors ${w.errors}`);
     }
   const stat = (n: string) => {
     const v = [...cpu.get(n)!].sort((a, b) => a - b);
