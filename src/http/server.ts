@@ -313,6 +313,7 @@ export class HttpServer implements Waitable {
       if (hc.state === 'closed') fail('a closed connection is still registered');
       if (hc.tasklet === null || !hc.tasklet.alive) fail('a registered connection has no live tasklet');
       hc.conn.checkInvariants();
+      hc.upgraded?.checkInvariants();
     }
     if (this.state === 'closed' && this.closeWaiters.length > 0) fail('close waiters left after close');
     if ((this.sweepTimer !== null) !== (this.state === 'listening' || this.state === 'draining')) fail('sweep timer state');
