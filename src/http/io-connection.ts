@@ -88,17 +88,20 @@ export class IoConnection implements Transport {
     if (raw.writableLength > 0) raw.setTimeout(5_000, () => raw.destroy());
   }
 
+  // destroy() and expire() are hard closes (io's abort(): unsent data dropped, handle freed
+  // now), like net-connection's socket.destroy(): a timed-out or forcibly shut connection must
+  // not linger for close()'s graceful flush (up to 5 s against a peer that reads nothing).
   destroy(error: Error): void {
     this.forced = error;
     this.status = 'closed';
-    this.sock.close();
+    this.sock.abort();
   }
 
   expire(what: string): void {
     this.deadline = 0;
     this.expired = what;
     this.status = 'closed';
-    this.sock.close();
+    this.sock.abort();
   }
 
   endReader(): boolean {
