@@ -78,7 +78,7 @@ try {
       cpuPerReq.get(c.name)!.push(us);
       console.log(
         `rep ${rep + 1} ${c.name.padEnd(24)} ${r.reqPerSec.toFixed(0).padStart(6)} req/s  ${us.toFixed(1).padStart(6)} µs CPU/req ` +
-          `(kernel ${sys.toFixed(1)})  errors ${r.errors}`,
+          `(user ${(us - sys).toFixed(1)}, kernel ${sys.toFixed(1)})  errors ${r.errors}`,
       );
     }
   }

@@ -80,6 +80,9 @@ export class ReadBuffer {
   indexOf(delim: Buffer, from = 0): number {
     const d = delim.length;
     if (d === 0) return Math.min(from, this.length);
+    // a one-byte delimiter ("\n") is searched as a number: Buffer.indexOf(number) is ~8x
+    // faster than with a Buffer argument (no argument normalisation, memchr)
+    const needle: Buffer | number = d === 1 ? delim[0]! : delim;
     let base = 0; // logical index of the current chunk's first unconsumed byte
     for (let i = 0; i < this.chunks.length; i++) {
       const c = this.chunks[i]!;
@@ -87,7 +90,7 @@ export class ReadBuffer {
       const size = c.length - start;
       if (base + size > from) {
         const local = Math.max(0, from - base);
-        const k = c.indexOf(delim, start + local);
+        const k = c.indexOf(needle, start + local);
         if (k >= 0) return base + (k - start);
         if (d > 1 && i + 1 < this.chunks.length) {
           // a delimiter spanning this chunk's end: search the seam

@@ -2,12 +2,13 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { Bomb } from '../core/bomb.js';
 import { launch, Op, SUSPEND } from '../core/op.js';
+import { sched } from '../core/scheduler.js';
 import { fromNodeError, SocketClosedError } from './errors.js';
 import { addResource, removeResource } from './resources.js';
 import { Socket } from './socket.js';
 import { stats } from './stats.js';
 import { TimeoutError } from './timeout.js';
-import { NOT_YET, READY, syncOp, timeoutOf, type SyncRequest } from './sync-op.js';
+import { NOT_YET, READY, SyncOp, syncOp, timeoutOf, type SyncRequest } from './sync-op.js';
 import { WaitQueue } from './wait-queue.js';
 import { Waiter, type WaitOwner } from './waiter.js';
 
@@ -29,6 +30,9 @@ export class Server {
   status: 'listening' | 'closed' = 'listening';
   private readonly queue: Socket[] = [];
   private readonly acceptors = new WaitQueue();
+  /** The accept() operation reused inside tasklets while it is not in flight (one request,
+   * one waiter: nothing allocated per accepted connection). */
+  private acceptOp: SyncOp<Socket> | null = null;
 
   /** @internal Use listen()/listenTls(). */
   constructor(
@@ -44,7 +48,18 @@ export class Server {
 
   /** Wait for the next connection. `{ timeout }` raises TimeoutError. */
   accept(options?: { timeout?: number | null }): Op<Socket> {
-    return syncOp<Socket>(new AcceptRequest(this, timeoutOf(options)));
+    const ms = timeoutOf(options);
+    if (sched.mode === 'running') {
+      // plain code gets a fresh operation (its `value` stays readable); a second acceptor
+      // while this one is in flight (parked, or woken and not run yet) too
+      const c = this.acceptOp;
+      if (c === null) return launch((this.acceptOp = new SyncOp(new AcceptRequest(this, ms))));
+      if (c._opState !== 'waiting') {
+        (c.req as AcceptRequest).timeoutMs = ms;
+        return launch(c);
+      }
+    }
+    return syncOp<Socket>(new AcceptRequest(this, ms));
   }
 
   /** @internal Caller: AcceptRequest. The next queued connection, or NOT_YET. */
@@ -122,14 +137,15 @@ export class Server {
   }
 }
 
-/** One accept(): a class rather than closures (one small object per accepted connection). */
+/** One accept(): a class rather than closures. `timeoutMs` is rewritten when the server
+ * reuses its operation (Writer: Server.accept, only while the operation is not in flight). */
 class AcceptRequest implements SyncRequest<Socket> {
   readonly kind = 'server';
   readonly external = true;
   readonly queue: WaitQueue;
   constructor(
     private readonly server: Server,
-    readonly timeoutMs: number | null,
+    public timeoutMs: number | null,
   ) {
     this.queue = server._acceptors;
   }

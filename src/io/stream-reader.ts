@@ -1,6 +1,8 @@
 import type { Readable } from 'node:stream';
 import { Bomb } from '../core/bomb.js';
-import { launch, Op, SUSPEND } from '../core/op.js';
+import { DONE_ITER, launch, Op, SUSPEND } from '../core/op.js';
+import { sched } from '../core/scheduler.js';
+import type { Trap } from '../core/frame.js';
 import { getClock } from './clock.js';
 import { ConcurrentReadError, fromNodeError, LimitExceededError, SocketClosedError, type IoError } from './errors.js';
 import { ReadBuffer } from './read-buffer.js';
@@ -47,6 +49,8 @@ export class StreamReader implements WaitOwner {
   private want: ReadOp | null = null;
   /** The one Waiter reused for every read (only one reader waits at a time). */
   private readWaiter: Waiter | null = null;
+  /** The one ReadOp reused for reads inside tasklets while it is not in flight (see read()). */
+  private readOp: ReadOp | null = null;
   private pausedByUs = false;
 
   constructor(
@@ -68,13 +72,13 @@ export class StreamReader implements WaitOwner {
   /** What is buffered, up to `max` bytes; waits if nothing is. An empty Buffer means end of stream. */
   recv(max = 65536, options?: ReadOptions): Op<Buffer> {
     if (!(max > 0)) throw new RangeError(`recv(max) needs max > 0, got ${max}`);
-    return launch(new ReadOp(this, 'recv', max, null, Infinity, options?.timeout));
+    return this.op('recv', max, null, Infinity, options?.timeout);
   }
 
   /** Exactly `n` bytes; fewer only at end of stream. */
   read(n: number, options?: ReadOptions): Op<Buffer> {
     if (!(n >= 0) || !Number.isInteger(n)) throw new RangeError(`read(n) needs a non-negative integer, got ${n}`);
-    return launch(new ReadOp(this, 'exact', n, null, Infinity, options?.timeout));
+    return this.op('exact', n, null, Infinity, options?.timeout);
   }
 
   /**
@@ -83,8 +87,8 @@ export class StreamReader implements WaitOwner {
    * pieces (Python's readline(limit)).
    */
   readline(options?: ReadOptions & { limit?: number; delimiter?: Buffer | string }): Op<Buffer> {
-    const d = toDelimiter(options?.delimiter ?? '\n');
-    return launch(new ReadOp(this, 'line', 0, d, options?.limit ?? Infinity, options?.timeout));
+    const d = options === undefined ? NEWLINE : toDelimiter(options.delimiter ?? '\n');
+    return this.op('line', 0, d, options?.limit ?? Infinity, options?.timeout);
   }
 
   /**
@@ -93,12 +97,29 @@ export class StreamReader implements WaitOwner {
    * data buffered (asyncio's readuntil).
    */
   readUntil(delimiter: Buffer | string, options?: ReadOptions & { limit?: number }): Op<Buffer> {
-    return launch(new ReadOp(this, 'until', 0, toDelimiter(delimiter), options?.limit ?? Infinity, options?.timeout));
+    return this.op('until', 0, toDelimiter(delimiter), options?.limit ?? Infinity, options?.timeout);
   }
 
   /** Everything until end of stream. */
   readAll(options?: ReadOptions): Op<Buffer> {
-    return launch(new ReadOp(this, 'all', 0, null, Infinity, options?.timeout));
+    return this.op('all', 0, null, Infinity, options?.timeout);
+  }
+
+  /**
+   * The read operation. Inside a tasklet the reader's one ReadOp is reused unless it is in
+   * flight (parked, or woken and not yet run: then a second reader gets a fresh one, which
+   * raises ConcurrentReadError): a read costs no allocation, and one served from the buffer
+   * completes in `[Symbol.iterator]()` without starting (see ReadOp). Plain code gets a fresh
+   * operation, whose `value` stays readable.
+   */
+  private op(kind: ReadKind, n: number, delim: Buffer | null, limit: number, timeout: number | null | undefined): Op<Buffer> {
+    const ms = timeout === undefined ? this.timeout : timeout;
+    if (sched.mode === 'running') {
+      const c = this.readOp;
+      if (c === null) return launch((this.readOp = new ReadOp(this, kind, n, delim, limit, ms)));
+      if (c._opState !== 'waiting') return launch(c.reset(kind, n, delim, limit, ms));
+    }
+    return launch(new ReadOp(this, kind, n, delim, limit, ms));
   }
 
   /** What the reader waits for ("readline() on 127.0.0.1:5000"): the reader's Waiter
@@ -227,23 +248,48 @@ function toDelimiter(d: Buffer | string): Buffer {
   return b;
 }
 
-/** One read request. */
+/**
+ * One read request; a StreamReader reuses one for its reads inside tasklets (reset()).
+ * `yield*` calls `[Symbol.iterator]()` first: a read the buffer serves completes there (the
+ * op is never started, nothing parks); otherwise the op itself is returned and start()
+ * parks. Writer of the request fields: the constructor and reset() (Caller: StreamReader).
+ */
 class ReadOp extends Op<Buffer> {
   /** Bytes already scanned without finding the delimiter (so waits do not rescan). */
   private scanned = 0;
   private deadline = 0;
-  readonly timeoutMs: number | null;
 
   constructor(
     private readonly r: StreamReader,
-    private readonly kind: ReadKind,
-    private readonly n: number,
-    private readonly delim: Buffer | null,
-    readonly limit: number,
-    timeout: number | null | undefined,
+    private kind: ReadKind,
+    private n: number,
+    private delim: Buffer | null,
+    public limit: number,
+    public timeoutMs: number | null,
   ) {
     super();
-    this.timeoutMs = timeout === undefined ? r.timeout : timeout;
+  }
+
+  /** Make this the next request. Requires: not in flight. Caller: StreamReader.op(). */
+  reset(kind: ReadKind, n: number, delim: Buffer | null, limit: number, timeoutMs: number | null): this {
+    this.kind = kind;
+    this.n = n;
+    this.delim = delim;
+    this.limit = limit;
+    this.timeoutMs = timeoutMs;
+    this.scanned = 0;
+    this.deadline = 0;
+    return this;
+  }
+
+  override [Symbol.iterator](): Iterator<Trap, Buffer, unknown> {
+    if (this._opState !== 'created' || sched.unstarted !== this) return this;
+    sched.unstarted = null;
+    const got = this.r._attempt(this);
+    if (got === null) return this; // next() starts it: it parks
+    this._opState = 'done';
+    DONE_ITER.value = got;
+    return DONE_ITER as Iterator<Trap, Buffer, unknown>;
   }
 
   /** Bytes to take now (>= 0), or WAIT / FAIL / OVER_LIMIT. Pure: consumes nothing. */
@@ -287,7 +333,13 @@ class ReadOp extends Op<Buffer> {
   }
 
   protected override resume(): Buffer | typeof SUSPEND {
-    const got = this.r._attempt(this);
+    let got: Buffer | null;
+    try {
+      got = this.r._attempt(this);
+    } catch (e) {
+      this._opState = 'done'; // no longer in flight: the reader may reuse it
+      throw e;
+    }
     if (got !== null) return got;
     this.r._park(this, this.timeoutMs === null ? null : Math.max(0, this.deadline - getClock().now()));
     return SUSPEND;

@@ -38,7 +38,11 @@ export interface SyncRequest<T> {
  */
 export class SyncOp<T> extends Op<T> {
   private deadline = 0;
-  constructor(private readonly req: SyncRequest<T>) {
+  /** Reused by this operation's waits (a retry that fails parks again; an owner that reuses
+   * the operation reuses its waiter too): free between waits, never shared. */
+  private waiter: Waiter | null = null;
+  private timedOut: (() => unknown) | null = null;
+  constructor(readonly req: SyncRequest<T>) {
     super();
   }
   protected start(): T | typeof SUSPEND {
@@ -50,7 +54,13 @@ export class SyncOp<T> extends Op<T> {
   }
   protected override resume(v: unknown): T | typeof SUSPEND {
     if (v !== READY) return v as T;
-    const r = this.req.attempt(true);
+    let r: T | typeof NOT_YET;
+    try {
+      r = this.req.attempt(true);
+    } catch (e) {
+      this._opState = 'done'; // no longer in flight: an owner may reuse it
+      throw e;
+    }
     if (r !== NOT_YET) return r;
     this.park(true);
     return SUSPEND;
@@ -61,8 +71,11 @@ export class SyncOp<T> extends Op<T> {
   private park(front: boolean): void {
     const q = this.req.queue;
     const ms = this.req.timeoutMs === null ? null : Math.max(0, this.deadline - getClock().now());
-    const w = new Waiter(this.req.kind ?? 'sync', this.req.label, ms !== null || this.req.external === true, q);
-    w.parkCurrent(ms, () => this.req.onTimeout());
+    const external = ms !== null || this.req.external === true;
+    let w = this.waiter;
+    if (w === null || w.external !== external || w.status === 'waiting')
+      w = this.waiter = new Waiter(this.req.kind ?? 'sync', this.req.label, external, q);
+    w.parkCurrent(ms, ms === null ? null : (this.timedOut ??= () => this.req.onTimeout()));
     if (front) q.unshift(w);
     else q.push(w);
   }

@@ -6,11 +6,14 @@ import type { Trap } from '../../../src/core/frame.js';
 import { pathOfRequestLine, rawResponse } from '../workload.js';
 import { BACKLOG, HOST, ready } from './harness.js';
 
+/** One options object for every readline() (not one per call). */
+const LINE = { limit: 8192 };
+
 function* serve(sock: Socket): Generator<Trap, void, unknown> {
   try {
-    const first = (yield* sock.readline({ limit: 8192 })).toString('latin1');
+    const first = (yield* sock.readline(LINE)).toString('latin1');
     for (;;) {
-      const line = yield* sock.readline({ limit: 8192 });
+      const line = yield* sock.readline(LINE);
       if (line.length <= 2) break; // "\r\n", "\n", or end of stream
     }
     yield* sock.write(rawResponse(pathOfRequestLine(first.trimEnd())));
