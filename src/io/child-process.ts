@@ -28,6 +28,8 @@ export class Process {
   readonly stdout: StreamReader | null;
   readonly stderr: StreamReader | null;
   private readonly exit = new AsyncResult<ExitStatus>({ external: true });
+  /** @internal Writer: resources.ts. */
+  _resourceSlot = -1;
 
   /** `detached` (spawn option): main() leaves it running when it ends. */
   constructor(raw: cp.ChildProcess, label: string, detached = false) {

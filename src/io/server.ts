@@ -33,6 +33,8 @@ export class Server {
   /** The accept() operation reused inside tasklets while it is not in flight (one request,
    * one waiter: nothing allocated per accepted connection). */
   private acceptOp: SyncOp<Socket> | null = null;
+  /** @internal Writer: resources.ts. */
+  _resourceSlot = -1;
 
   /** @internal Use listen()/listenTls(). */
   constructor(

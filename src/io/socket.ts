@@ -25,6 +25,8 @@ export class Socket {
   readonly writer: StreamWriter;
   private counted = true;
   private _label: string | null;
+  /** @internal Writer: resources.ts. */
+  _resourceSlot = -1;
 
   /** Wrap a connected node:net (or node:tls) socket. The wrapper owns it from now on. */
   constructor(raw: NetSocket, label?: string) {

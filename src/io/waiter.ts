@@ -5,7 +5,7 @@ import { sched } from '../core/scheduler.js';
 import type { Tasklet } from '../core/tasklet.js';
 import type { Waitable } from '../core/waitable.js';
 import { getClock, type TimerHandle } from './clock.js';
-import { track } from './registry.js';
+import { track, trackEpoch } from './registry.js';
 import { stats } from './stats.js';
 
 /** What a tasklet waits for, for tasklets() and deadlock messages. */
@@ -47,6 +47,10 @@ export class Waiter implements Waitable {
   qNext: Waiter | null = null;
   /** @internal */
   queue: object | null = null;
+  /** The tasklet this waiter last tracked, in sweep `trackedEpoch` (a reused waiter parks
+   * the same tasklet again and again: it is not tracked again). */
+  private trackedFor: Tasklet | null = null;
+  private trackedEpoch = -1;
 
   constructor(
     readonly kind: WaitKind,
@@ -83,7 +87,11 @@ export class Waiter implements Waitable {
     this.tasklet = t;
     this.status = 'waiting';
     stats.waits++;
-    track(t);
+    if (this.trackedFor !== t || this.trackedEpoch !== trackEpoch()) {
+      track(t);
+      this.trackedFor = t;
+      this.trackedEpoch = trackEpoch();
+    }
     if (timeoutMs !== null && timeoutMs !== Infinity) {
       this.onTimeout = onTimeout;
       this.timer = getClock().setTimer(timeoutMs, () => this.expire());
