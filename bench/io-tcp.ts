@@ -9,7 +9,9 @@
  *   node --conditions=source --import tsx bench/io-tcp.ts [--reps=5] [--secs=3] [--conns=100] [--only=node-net,stackless-tcp]
  *
  * Prints one line per run and a summary: median and lowest CPU µs/request, and the ratio
- * node:net ÷ server (> 1: the server needs less CPU per request than node:net).
+ * node:net ÷ server (> 1: the server needs less CPU per request than node:net); also the
+ * median user-mode part (the kernel part is the same syscalls for every server, and most of
+ * the noise from other processes on the machine).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -65,6 +67,7 @@ if (!ensureWrk((s) => console.log(s))) process.exit(1);
 const children: Child[] = [];
 for (const s of SERVERS) children.push(await start(s));
 const cpuPerReq = new Map<string, number[]>(SERVERS.map((s) => [s, []]));
+const userPerReq = new Map<string, number[]>(SERVERS.map((s) => [s, []]));
 try {
   for (const c of children) await runWrk(`http://127.0.0.1:${c.port}/`, CONNS, 1, true); // warm-up
   for (let rep = 0; rep < REPS; rep++) {
@@ -76,6 +79,7 @@ try {
       const us = (after.total - before.total) / r.requests;
       const sys = (after.kernel - before.kernel) / r.requests;
       cpuPerReq.get(c.name)!.push(us);
+      userPerReq.get(c.name)!.push(us - sys);
       console.log(
         `rep ${rep + 1} ${c.name.padEnd(24)} ${r.reqPerSec.toFixed(0).padStart(6)} req/s  ${us.toFixed(1).padStart(6)} µs CPU/req ` +
           `(user ${(us - sys).toFixed(1)}, kernel ${sys.toFixed(1)})  errors ${r.errors}`,
@@ -86,8 +90,11 @@ try {
   for (const c of children) c.child.kill('SIGTERM');
 }
 const base = cpuPerReq.get('node-net');
-console.log('\nserver                    CPU µs/req median (lowest)   node:net ÷ server median (lowest)');
+const baseUser = userPerReq.get('node-net');
+console.log('\nserver                    CPU µs/req median (lowest)   node:net ÷ server median (lowest)   user-mode µs/req median (÷)');
 for (const [name, xs] of cpuPerReq) {
   const ratio = base === undefined ? '' : `${(med(base) / med(xs)).toFixed(2)}x (${(sorted(base)[0]! / sorted(xs)[0]!).toFixed(2)}x)`;
-  console.log(`${name.padEnd(26)}${med(xs).toFixed(1).padStart(8)} (${sorted(xs)[0]!.toFixed(1)})`.padEnd(56) + ' ' + ratio);
+  const us = userPerReq.get(name)!;
+  const user = `${med(us).toFixed(1)}` + (baseUser === undefined ? '' : ` (${(med(baseUser) / med(us)).toFixed(2)}x)`);
+  console.log(`${name.padEnd(26)}${med(xs).toFixed(1).padStart(8)} (${sorted(xs)[0]!.toFixed(1)})`.padEnd(56) + ' ' + ratio.padEnd(36) + user);
 }

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { Bomb } from '../core/bomb.js';
-import { launch, Op, SUSPEND } from '../core/op.js';
+import { ImmediateOp, launch, type Op, SUSPEND } from '../core/op.js';
 import { fromNodeError, SocketClosedError, WriteAfterShutdownError, type IoError } from './errors.js';
 import { TimeoutError } from './timeout.js';
 import { WaitQueue } from './wait-queue.js';
@@ -29,6 +29,8 @@ export class StreamWriter {
   timeout: number | null = null;
   /** Created on the first wait for 'drain' (most streams never wait: less memory per idle socket). */
   private writers: WaitQueue | null = null;
+  /** The write operation, reused by every write() (created on the first). */
+  private writeOp: WriteOp | null = null;
 
   constructor(
     private readonly stream: Writable,
@@ -52,7 +54,8 @@ export class StreamWriter {
 
   /** Write `data`; blocks only while Node's buffer for this stream is full. */
   write(data: Uint8Array | string, options?: WriteOptions): Op<void> {
-    return launch(new WriteOp(this, data, options?.timeout === undefined ? this.timeout : options.timeout));
+    const ms = options?.timeout === undefined ? this.timeout : options.timeout;
+    return launch((this.writeOp ??= new WriteOp(this)).set(data, ms));
   }
 
   /** Finish the stream (half-close a socket): later writes raise WriteAfterShutdownError. */
@@ -134,21 +137,34 @@ export class StreamWriter {
   }
 }
 
-class WriteOp extends Op<void> {
-  constructor(
-    private readonly w: StreamWriter,
-    private readonly data: Uint8Array | string,
-    private readonly timeoutMs: number | null,
-  ) {
+/**
+ * The write operation: acts in `[Symbol.iterator]()` (ImmediateOp) and keeps nothing once it
+ * has acted (a writer parked on 'drain' is finished by the shared RESUME_ITER with the wake
+ * value), so each StreamWriter reuses one for all its writes, even while other writers wait.
+ * Writer of `data`/`timeoutMs`: set() (Caller: StreamWriter.write) and act().
+ */
+class WriteOp extends ImmediateOp<void> {
+  private data: Uint8Array | string | null = null;
+  private timeoutMs: number | null = null;
+  constructor(private readonly w: StreamWriter) {
     super();
   }
-  protected start(): void | typeof SUSPEND {
+  set(data: Uint8Array | string, timeoutMs: number | null): this {
+    this.data = data;
+    this.timeoutMs = timeoutMs;
+    return this;
+  }
+  protected act(): void | typeof SUSPEND {
+    const data = this.data!;
+    this.data = null;
     this.w._check();
-    if (this.w._write(this.data)) return;
+    if (this.w._write(data)) return;
     this.w._park(this.timeoutMs);
     return SUSPEND;
   }
-  protected override resume(): void {}
+  override get _resumeKind(): 'void' {
+    return 'void';
+  }
   toString(): string {
     return `write() to ${this.w.label}`;
   }

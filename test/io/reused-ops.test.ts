@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { ConcurrentReadError, connect, ioStats, listen, main, reader, sleep, spawn, TimeoutError } from 'stackless/io';
+import { ConcurrentReadError, connect, ioStats, listen, main, reader, sleep, spawn, TimeoutError, writer } from 'stackless/io';
 import { useCleanScheduler } from '../support/harness.js';
 
-// A StreamReader reuses one read operation, and a Server one accept operation, for the
+// A StreamReader reuses one read operation, a StreamWriter one write operation and a
+// Server one accept operation for the
 // calls made inside tasklets (nothing allocated per read or accept). These tests pin what
 // reuse must not change: an operation in flight (parked, or woken and not yet run) is never
 // handed to a second caller; one that ended by kill, timeout or error is reusable; plain
@@ -16,7 +17,7 @@ function feed(): Readable {
   return new Readable({ read() {} });
 }
 
-describe('reused read and accept operations', () => {
+describe('reused read, write and accept operations', () => {
   useCleanScheduler();
 
   it('a reader woken but not yet run keeps its request while another tasklet reads', async () => {
@@ -100,6 +101,43 @@ describe('reused read and accept operations', () => {
     assert.notEqual(a, b);
     assert.equal(a.value.toString(), 'one\n');
     assert.equal(b.value.toString(), 'two\n');
+  });
+
+  it('writers parked on drain, killed or not, while others write through the same writer', async () => {
+    const got = await main(function* () {
+      const chunks: string[] = [];
+      const pending: (() => void)[] = [];
+      const sink = new Writable({
+        highWaterMark: 4,
+        write(chunk: Buffer, _enc, cb) {
+          chunks.push(chunk.toString());
+          pending.push(() => cb());
+        },
+      });
+      const w = writer(sink, 'sink');
+      const done: string[] = [];
+      const writeAs = (text: string) =>
+        spawn(function* () {
+          yield* w.write(text);
+          done.push(text);
+        });
+      const a = writeAs('aaaaa');
+      const b = writeAs('bbbbb');
+      const c = writeAs('ccccc');
+      yield* sleep(0);
+      assert.deepEqual([a.status, b.status, c.status], ['blocked', 'blocked', 'blocked']);
+      yield* b.kill(); // its data was handed to the stream already; only its wait ends
+      assert.equal(ioStats().waits, 2);
+      while (pending.length > 0) {
+        pending.shift()!();
+        yield* sleep(0);
+      }
+      w.checkInvariants();
+      assert.equal(ioStats().waits, 0);
+      return { chunks, done };
+    });
+    assert.deepEqual(got.chunks, ['aaaaa', 'bbbbb', 'ccccc']);
+    assert.deepEqual(got.done, ['aaaaa', 'ccccc']);
   });
 
   it('accept() after a killed and a timed-out accept() gets the next connection', async () => {
