@@ -6,12 +6,12 @@
  * rotating order, `--reps` times, and the figure compared is the server's CPU time per
  * request (user + system, from /proc), which a shared machine disturbs far less than req/s.
  *
- *   node --conditions=source --import tsx bench/io-tcp.ts [--reps=5] [--secs=3] [--conns=100] [--only=node-net,stackless-tcp]
+ *   node --conditions=source --import tsx bench/io-tcp.ts [--reps=5] [--secs=3] [--conns=100] [--only=node-net,stackless-tcp,/old/tree/bench/http/servers/stackless-tcp.ts]
  *
  * Prints one line per run and a summary: median and lowest CPU µs/request, and the ratio
  * node:net ÷ server (> 1: the server needs less CPU per request than node:net); also the
- * median user-mode part (the kernel part is the same syscalls for every server, and most of
- * the noise from other processes on the machine).
+ * median user-mode part (the kernel part is mostly the same syscalls for every server, and
+ * carries much of the noise from other processes on the machine).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';

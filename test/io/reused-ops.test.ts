@@ -6,11 +6,10 @@ import { ConcurrentReadError, connect, ioStats, listen, main, reader, sleep, spa
 import { useCleanScheduler } from '../support/harness.js';
 
 // A StreamReader reuses one read operation, a StreamWriter one write operation and a
-// Server one accept operation for the
-// calls made inside tasklets (nothing allocated per read or accept). These tests pin what
-// reuse must not change: an operation in flight (parked, or woken and not yet run) is never
-// handed to a second caller; one that ended by kill, timeout or error is reusable; plain
-// code keeps one result per call.
+// Server one accept operation for the calls made inside tasklets (nothing allocated per
+// read, write or accept). These tests pin what reuse must not change: an operation in
+// flight (parked, or woken and not yet run) is never handed to a second caller; one that
+// ended by kill, timeout or error is reusable; plain code keeps one result per call.
 
 /** A Readable fed by hand: once flowing, push() emits 'data' synchronously. */
 function feed(): Readable {
