@@ -145,7 +145,8 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
     let placement: Scope = root.isFunctionDeclaration() ? root.scope.parent : root.parentPath.scope;
     while (t.isClass(placement.block) || (t.isFunctionExpression(placement.block) && placement.block === root.node)) placement = placement.parent;
     /** Compiled inside a function or block: registered weakly on each evaluation. */
-    const nestedArg: t.Expression[] = t.isProgram(placement.block) ? [] : [t.numericLiteral(1)];
+    const placed = !t.isProgram(placement.block);
+    const nestedArg: t.Expression[] = placed ? [t.numericLiteral(1)] : [];
     const units = new Map<t.Node, UnitInfo>();
     const boxed = new Map<ScopeNode, { field: string; unit: UnitInfo; names: string[]; checked: Set<string> }>();
 
@@ -753,7 +754,6 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
       // A placed function (code inside a function or block) keeps its frame class at module
       // level, one hidden class for all evaluations; each evaluation binds its machine closure
       // into a Unit the frame stores as `_u` (frame-base.ts, placedUnit).
-      const placed = nestedArg.length > 0;
       const ctorBody: t.Statement[] = [
         t.expressionStatement(t.callExpression(t.super(), [t.identifier('e'), t.identifier('s')])),
         ...(placed ? [t.expressionStatement(t.assignmentExpression('=', mem(t.thisExpression(), '_u'), t.identifier('u')))] : []),
@@ -785,7 +785,7 @@ export function transformProgram(program: NodePath<t.Program>, opts: TransformOp
 
       // The wrapper: same params (evaluated natively at call time, like a generator's), returns a new frame.
       const isRoot = u.path === root;
-      if (isRoot && nestedArg.length === 0) tagStable(u, fnId, codeHash);
+      if (isRoot && !placed) tagStable(u, fnId, codeHash);
       const paramNames = u.node.params.flatMap((p) => Object.keys(t.getBindingIdentifiers(p)));
       if (u.self !== null) paramNames.push(u.self[0]);
       const newFrame = (env: t.Expression): t.BlockStatement =>
